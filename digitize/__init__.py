@@ -1,0 +1,1 @@
+"""Bytes to page text: intake, PDF text layers, OpenCV cleanup, OCR."""

@@ -1,0 +1,26 @@
+"""One small interface every OCR engine implements (OCRmyPDF's `OcrEngine` plugin idea)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+from pydantic import BaseModel
+
+from models.page import Word
+
+
+class OcrOptions(BaseModel):
+    language: str = "eng"
+    # Words below this confidence are dropped: recognisers hallucinate on specks and scratches.
+    min_confidence: float = 0.3
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def model_version(self) -> str:
+        """The engine's model name and version, recorded on every page it reads."""
+
+    def read_words(self, image: np.ndarray, options: OcrOptions) -> list[Word]:
+        """Words with boxes in `image`'s pixels (8-bit grayscale), confidences in [0, 1]."""

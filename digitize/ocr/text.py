@@ -1,0 +1,32 @@
+"""Text clean-up shared by all engines: NFKC and the typewriter O/0, l/1 confusions.
+
+PP-OCR's models are trained on a Chinese alphabet: they emit full-width punctuation (NFKC
+folds it) and read a round O as 0 inside words. Only characters whose neighbours settle the
+question are changed: a 0 between letters is an O, an O between digits is a 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])|^0(?=[A-Za-z]{2,}$)|(?<=[A-Za-z]{2})0$")
+_DIGIT_LETTER = re.compile(r"(?<=\d)[OoQD](?=\d)|(?<=\d)[Il|](?=\d)")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return " ".join(text.split())
+
+
+def fix_confusions(word: str) -> str:
+    """Resolve O/0 and l/1 inside one word where its neighbours make the reading certain."""
+    if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+        word = _LETTER_ZERO.sub("O", word)
+        word = _DIGIT_LETTER.sub(lambda m: "0" if m.group() in "OoQD" else "1", word)
+    return word
+
+
+def clean_word(text: str) -> str:
+    return " ".join(fix_confusions(w) for w in normalize(text).split())

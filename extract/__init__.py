@@ -1,0 +1,1 @@
+"""Page text to record candidates (issue 4)."""

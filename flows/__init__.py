@@ -1,0 +1,1 @@
+"""Orchestration and the crosstrack command line."""

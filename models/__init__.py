@@ -1,0 +1,1 @@
+"""Typed contracts, the repository schema and its views."""

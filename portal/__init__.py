@@ -1,0 +1,1 @@
+"""The web service (issue 8)."""

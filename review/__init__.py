@@ -1,0 +1,1 @@
+"""Confidence routing and Label Studio review (issue 6)."""
