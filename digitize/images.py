@@ -70,12 +70,17 @@ def _check_pixels(size: tuple[int, int], max_pixels: int, index: int, pages: int
     if pixels > max_pixels:
         where = f"page {index + 1} of {pages} " if pages > 1 else ""
         raise DecompressionBombError(
-            f"image {where}is {width}x{height} = {pixels:.2g} pixels, over the limit of "
-            f"{max_pixels:.2g} (CROSSTRACK_MAX_PIXELS): check the file is a real scan, "
+            f"image {where}is {width}x{height} = {_sci(pixels)} pixels, over the limit of "
+            f"{_sci(max_pixels)} (CROSSTRACK_MAX_PIXELS): check the file is a real scan, "
             "or raise the limit if it is"
         )
     if pixels == 0:
         raise CorruptImageError(f"the image is {width}x{height} pixels (empty): re-scan it")
+
+
+def _sci(n: int) -> str:
+    mantissa, exponent = f"{n:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def _to_array(im: Image.Image) -> np.ndarray:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pdfplumber
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -127,11 +128,22 @@ def _document(path: Path) -> Iterator[pdfium.PdfDocument]:
         except pdfium.PdfiumError as e:
             if getattr(e, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
                 raise EncryptedDocumentError() from e
+            if _has_no_pages(path):
+                raise EmptyPdfError() from e
             raise CorruptPdfError(f"the PDF cannot be opened ({e}): {CorruptPdfError.message}") from e
         try:
             yield doc
         finally:
             doc.close()
+
+
+def _has_no_pages(path: Path) -> bool:
+    """PDFium refuses a PDF whose page tree is empty as a "format error"; qpdf tells the two apart."""
+    try:
+        with pikepdf.open(path) as doc:
+            return len(doc.pages) == 0
+    except Exception:  # qpdf cannot read it either: it is corrupt, which the caller reports
+        return False
 
 
 def _page(doc: pdfium.PdfDocument, page_no: int) -> pdfium.PdfPage:
@@ -149,12 +161,12 @@ def _page_size_pt(path: Path, page_no: int) -> tuple[float, float]:
 
 
 def _capped_dpi(width_pt: float, height_pt: float, dpi: float, max_pixels: int | None) -> float:
-    scale = dpi / POINTS_PER_INCH
+    # pypdfium2 sizes bitmaps with ceil(); shaving 1e-9 keeps 792 pt x 150/72 at 1650 px, not 1651.
+    scale = dpi / POINTS_PER_INCH * (1 - 1e-9)
     if max_pixels and math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > max_pixels:
-        # ceil() can add a pixel per side, so aim a little under the limit
-        scale = math.sqrt(max_pixels / (width_pt * height_pt)) * 0.999
+        scale = math.sqrt(max_pixels / (width_pt * height_pt))
         while math.ceil(width_pt * scale) * math.ceil(height_pt * scale) > max_pixels:
-            scale *= 0.99
+            scale *= 0.999  # ceil() can add a pixel per side
     return scale * POINTS_PER_INCH
 
 

@@ -48,18 +48,18 @@ class PageReader:
                 yield from self.read_image(image, page=n, **meta)
 
     def _read_pdf(self, path: Path, meta: dict) -> Iterator[PageText]:
-        dpi = self.options.dpi
+        dpi, cap = self.options.dpi, self.settings.max_pixels
         for n in range(1, pdf.page_count(path) + 1):
-            lines = pdf.text_layer(path, n, dpi)
+            lines = pdf.text_layer(path, n, dpi, cap)
             if lines is not None:
-                width, height = pdf.page_size_px(path, n, dpi)
+                width, height = pdf.page_size_px(path, n, dpi, cap)
                 yield PageText.from_lines(
                     lines, page=n, width=width, height=height,
                     engine="pdfplumber", model=f"pdfplumber {version('pdfplumber')} text layer",
                     **meta,
                 )
             else:
-                yield from self.read_image(pdf.render_page(path, n, dpi, self.settings.max_pixels), page=n, **meta)
+                yield from self.read_image(pdf.render_page(path, n, dpi, cap), page=n, **meta)
 
     def read_image(self, image: np.ndarray, *, source: str, sha256: str, page: int) -> Iterator[PageText]:
         gray = to_gray(image)

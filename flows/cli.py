@@ -71,5 +71,136 @@ def digitize(
     raise typer.Exit(int(ExitCode.rejected) if rejected else 0)
 
 
+ProvOpt = lambda name: typer.Option(help=f"provenance: {name} (a manifest row overrides it)")  # noqa: E731
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders to ingest")],
+    manifest: Annotated[Optional[Path], typer.Option(help="CSV: path,agency,county,series,reel,fiche,frame,box,folder")] = None,
+    batch: Annotated[Optional[str], typer.Option(help="batch id (default: derived from the content)")] = None,
+    agency: Annotated[Optional[str], ProvOpt("agency")] = None,
+    county: Annotated[Optional[str], ProvOpt("county")] = None,
+    series: Annotated[Optional[str], ProvOpt("series")] = None,
+    reel: Annotated[Optional[str], ProvOpt("reel")] = None,
+    fiche: Annotated[Optional[str], ProvOpt("fiche")] = None,
+    box: Annotated[Optional[str], ProvOpt("box")] = None,
+    folder: Annotated[Optional[str], ProvOpt("folder")] = None,
+) -> None:
+    """Check, type by content and store files with their provenance; rejected files are listed with why."""
+    from digitize.intake import ingest as run_ingest
+    from models.provenance import Provenance
+
+    settings = Settings.from_env()
+    prov = Provenance(agency=agency, county=county, series=series, reel=reel, fiche=fiche, box=box, folder=folder)
+    try:
+        result = run_ingest(paths, settings, prov, manifest, batch)
+    except CrosstrackError as e:
+        _fail(e)
+    for e in result.rejected:
+        err.print(f"[yellow]rejected[/yellow] {e.path}: {e.reason}")
+    summary = {"batch": result.batch_id, "stored": len(result.stored), "rejected": len(result.rejected),
+               "duplicates": sum(e.status == "duplicate" for e in result.entries), "documents": len(result.document_ids),
+               "manifest": str(settings.batches_dir / f"{result.batch_id}.json")}
+    typer.echo(json.dumps(summary))
+    raise typer.Exit(int(ExitCode.rejected) if result.rejected else 0)
+
+
+@app.command()
+def demo(
+    samples: Annotated[Path, typer.Option(help="folder of documents with a manifest.csv")] = Path("samples"),
+    engine: EngineOpt = None,
+) -> None:
+    """The main job: ingest the sample batch, digitize every document, report where the results are."""
+    from digitize.intake import ingest as run_ingest
+
+    from .digitize_batch import digitize_batch
+    from .report import print_batch
+
+    settings = Settings.from_env()
+    manifest = samples / "manifest.csv"
+    try:
+        batch = run_ingest([samples], settings, manifest=manifest if manifest.exists() else None, batch_id="demo")
+        with progress() as bar:
+            task = bar.add_task("digitize", total=len(batch.entries))
+            result = digitize_batch(batch, settings, engine or settings.ocr_engine, ReadOptions(), lambda: bar.advance(task))
+    except CrosstrackError as e:
+        _fail(e)
+    print_batch(result, settings)
+    typer.echo(json.dumps(result.as_dict()))
+
+
+@samples_app.command("generate")
+def samples_generate(
+    out: Annotated[Path, typer.Option(help="output folder (truth.jsonl goes there)")],
+    count: Annotated[int, typer.Option(help="number of files")] = 20,
+    seed: int = 0,
+    split: Annotated[str, typer.Option(help="tune, heldout or all")] = "all",
+    kinds: Annotated[str, typer.Option(help="comma-separated: frame,scan,sheet,pdf_text,pdf_scanned,pdf_mixed")] = "frame,scan,sheet,pdf_text,pdf_scanned,pdf_mixed",
+    bad: Annotated[bool, typer.Option(help="also write bad files for intake tests")] = False,
+) -> None:
+    """Generate documents of Massachusetts record layouts with ground truth."""
+    from digitize.samplegen import generate_dataset
+
+    with progress() as bar:
+        task = bar.add_task("generate", total=count)
+        truth = generate_dataset(out, count=count, seed=seed, split=split, kinds=tuple(kinds.split(",")),
+                                 include_bad=bad, progress=lambda i, n: bar.update(task, completed=i))
+    typer.echo(str(truth))
+
+
+@samples_app.command("write-set")
+def samples_write_set(out: Path = Path("samples")) -> None:
+    """Write the small committed sample set (every kind, layout and degradation, bad files)."""
+    from digitize.samplegen import write_sample_set
+
+    write_sample_set(out)
+    typer.echo(str(out))
+
+
+@eval_app.command("ocr")
+def eval_ocr(
+    engines: Annotated[str, typer.Option(help="comma-separated engines")] = "ppocr,tesseract",
+    count: Annotated[int, typer.Option(help="held-out documents to generate and read")] = 40,
+    seed: int = 1000,
+    ablation: Annotated[int, typer.Option(help="documents for the cleanup-step ablation (0: skip)")] = 12,
+    data: Annotated[Optional[Path], typer.Option(help="dataset folder (default: generated under the data directory)")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="report folder")] = None,
+) -> None:
+    """CER and WER per engine, layout, font and degradation, on held-out generated documents and real scans."""
+    from .ocr_eval import run_ocr_eval
+    from .report import print_ocr_eval
+
+    settings = Settings.from_env()
+    data = data or settings.home / "eval" / f"ocr-heldout-{seed}-{count}"
+    out = out or settings.results_dir / "eval-ocr"
+    try:
+        with progress() as bar:
+            report = run_ocr_eval(out, data, engines.split(","), count, seed, ablation, settings, bar)
+    except CrosstrackError as e:
+        _fail(e)
+    print_ocr_eval(report)
+    typer.echo(f"report: {out / 'ocr_eval.json'}; charts: {', '.join(report['charts'])}")
+
+
+@bench_app.command("ocr")
+def bench_ocr(
+    engines: Annotated[str, typer.Option(help="comma-separated engines")] = "ppocr,tesseract",
+    frames: Annotated[int, typer.Option(help="frames in the batch")] = 50,
+    seed: int = 2000,
+    out: Annotated[Optional[Path], typer.Option(help="report folder")] = None,
+) -> None:
+    """Frames per second (model loading included) and peak memory per engine, in one run."""
+    from .ocr_bench import run_ocr_bench
+    from .report import print_ocr_bench
+
+    settings = Settings.from_env()
+    out = out or settings.results_dir / "bench-ocr"
+    with progress() as bar:
+        report = run_ocr_bench(out, settings.home / "bench" / f"frames-{seed}-{frames}", engines.split(","), frames, seed, bar)
+    print_ocr_bench(report)
+    typer.echo(json.dumps(report))
+
+
 def main() -> None:  # pragma: no cover
     app()

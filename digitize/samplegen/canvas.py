@@ -81,7 +81,8 @@ class Page:
         y = self.y if y is None else y
         if y > self.height - self.margin * 0.5 or not text.strip():
             return ""
-        limit = self.right - x if align == "left" else x - self.left
+        limit = {"left": self.right - x, "right": x - self.left,
+                 "center": 2 * min(x - self.left, self.right - x)}[align]
         max_w = limit if max_w is None else min(max_w, limit)
         printed = self.fit(text, max_w, size)
         if not printed:

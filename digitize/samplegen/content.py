@@ -146,7 +146,7 @@ def sentence_text(rng: random.Random, dispo: str, off: Offence, count_no: int, c
     ys = f"{y:g} YR{'S' if y != 1 else ''}"
     opts += [f"{ys} HOC, {serve} {unit} TO SERVE, BAL SUSP",
              f"{ys} HOC SUSP, PROB {rng.choice([1, 2, 3])} YRS",
-             f"{rng.choice([30, 60, 90, 6, 12, 18])} {rng.choice(['DAYS', 'MOS'])} HOC",
+             rng.choice(["30 DAYS", "60 DAYS", "90 DAYS", "6 MOS", "12 MOS", "18 MOS"]) + " HOC",
              f"PROB {rng.choice([6, 12, 18, 24])} MOS",
              f"FINE ${rng.choice([25, 50, 100, 200, 250, 500])}",
              f"${rng.choice([50, 100, 300])} FINE + COSTS",

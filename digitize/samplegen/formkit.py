@@ -80,7 +80,7 @@ def kv_rows(page: Page, st: Style, pairs: list[tuple[str, str]], cols: int = 2) 
             x = page.left + j * col_w
             label = st.label(lab)
             tab = max(page.width_of(st.label(l) + " ") for l, _ in pairs[j::cols])
-            tab = min(tab, col_w * 0.45)
+            tab = min(tab, col_w * 0.6)
             lab_p = page.text(x, label, max_w=tab - page.char_w() * 0.5)
             if lab_p:
                 printed[lab] = page.text(x + tab, st.value(val), max_w=col_w - tab - page.char_w())

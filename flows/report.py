@@ -1,0 +1,67 @@
+"""Rich tables for what the commands report."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from models.settings import Settings
+
+out = Console()
+
+
+def print_batch(result, settings: Settings) -> None:
+    t = Table(title=f"batch {result.batch_id}")
+    for col in ("documents", "pages", "frames", "cached", "duplicates", "rejected"):
+        t.add_column(col, justify="right")
+    t.add_row(*(str(v) for v in (result.documents, result.pages, result.frames, result.cached, result.duplicates, len(result.rejected))))
+    out.print(t)
+    for path, reason in result.rejected.items():
+        out.print(f"[yellow]rejected[/yellow] {path}: {reason}")
+    out.print(f"page text (JSON Lines, one file per document): [bold]{settings.results_dir / 'pages'}[/bold]")
+    out.print(f"batch manifest: [bold]{settings.batches_dir / (result.batch_id + '.json')}[/bold]")
+
+
+def print_ocr_eval(report: dict) -> None:
+    t = Table(title="OCR accuracy (CER / WER)")
+    t.add_column("engine")
+    t.add_column("set")
+    t.add_column("pages", justify="right")
+    t.add_column("CER", justify="right")
+    t.add_column("WER", justify="right")
+    for name, r in report["engines"].items():
+        for label, part in (("held-out generated", r["heldout"]), ("real scans", r["real"])):
+            if part:
+                o = part["overall"]
+                t.add_row(name, label, str(o["pages"]), f"{o['cer']:.4f}", f"{o['wer']:.4f}")
+    out.print(t)
+    for dim in ("layout", "font", "degradation", "kind"):
+        t = Table(title=f"CER by {dim} (held-out generated)")
+        t.add_column(dim)
+        names = list(report["engines"])
+        for n in names:
+            t.add_column(n, justify="right")
+        groups = sorted({g for n in names for g in report["engines"][n]["heldout"].get(dim, {})})
+        for g in groups:
+            t.add_row(g, *(f"{report['engines'][n]['heldout'].get(dim, {}).get(g, {}).get('cer', float('nan')):.4f}" for n in names))
+        out.print(t)
+    if "ablation" in report:
+        t = Table(title="cleanup ablation (CER, first engine)")
+        t.add_column("variant")
+        t.add_column("CER", justify="right")
+        t.add_column("WER", justify="right")
+        for label, r in report["ablation"].items():
+            t.add_row(label, f"{r['cer']:.4f}", f"{r['wer']:.4f}")
+        out.print(t)
+    if "sheets" in report:
+        s = report["sheets"]
+        out.print(f"fiche sheets split exactly: {s['exact']}/{s['sheets']} (frames found {s['frames_found']}/{s['frames_expected']})")
+
+
+def print_ocr_bench(report: dict) -> None:
+    t = Table(title=f"OCR speed: {report['frames']} frames, {report['cpu_count']} cores, model loading included")
+    for col in ("engine", "seconds", "frames/s", "peak RSS MB"):
+        t.add_column(col, justify="right")
+    for r in report["results"]:
+        t.add_row(r["engine"], f"{r['seconds']:.1f}", f"{r['frames_per_second']:.3f}", f"{r['peak_rss_mb']:.0f}")
+    out.print(t)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Sets up everything crosstrack needs on a fresh Debian machine: Debian packages (Tesseract, the
+# fonts the sample generator draws with), the virtual environment at .venv, the project in it.
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEB_PACKAGES=(tesseract-ocr tesseract-ocr-eng fontconfig fonts-courier-prime fonts-gnutypewriter
+  fonts-dejavu-core fonts-liberation fonts-freefont-ttf fonts-urw-base35 fonts-cmu fonts-3270)
+
+missing=()
+for p in "${DEB_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-}"
+if [ -z "$PYTHON" ]; then
+  for c in python3.11 python3; do
+    if command -v "$c" >/dev/null && "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then PYTHON="$c"; break; fi
+  done
+fi
+[ -n "$PYTHON" ] || { echo "setup: Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $PYTHON"
+  "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.crosstrack-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing crosstrack and its pinned dependencies into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2> >(grep -v "is ignored: it is neither" >&2)
+  touch "$stamp"
+fi
+.venv/bin/crosstrack --help >/dev/null
+echo "setup: ready (.venv/bin/crosstrack)"
