@@ -12,9 +12,12 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 
+_TYPOGRAPHY = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "—": "-", "–": "-"})
+
+
 def canonical(text: str) -> str:
-    """Compare text, not typography: NFKC, one space between words, one line per line."""
-    text = unicodedata.normalize("NFKC", text)
+    """Compare text, not typography: NFKC, ASCII quotes and dashes, one space between words."""
+    text = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY)
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 

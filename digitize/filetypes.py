@@ -56,11 +56,6 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def sniff_file(path: Path) -> str | None:
-    with open(path, "rb") as f:
-        return sniff(f.read(HEAD_BYTES))
-
-
 def extension_mismatch(path: Path | str, kind: str) -> bool:
     """True when the file's name claims another type than its content (a warning, not a rejection).
 

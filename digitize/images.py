@@ -84,7 +84,11 @@ def _sci(n: int) -> str:
 
 
 def _to_array(im: Image.Image) -> np.ndarray:
-    if im.getexif().get(_ORIENTATION_TAG, 1) not in (1, None):
+    try:
+        orientation = im.getexif().get(_ORIENTATION_TAG, 1)
+    except Exception:  # a malformed EXIF block should not cost the scan itself
+        orientation = 1
+    if orientation in (2, 3, 4, 5, 6, 7, 8):
         im = ImageOps.exif_transpose(im)
     mode = im.mode
     if mode == "1":

@@ -18,11 +18,12 @@ When a text layer is unusable `text_layer` returns None and the page goes to OCR
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -44,9 +45,12 @@ GARBAGE_MAX = 0.2
 HIDDEN_OCR_MIN_PLAUSIBLE = 0.9
 LINE_GAP_EM = 2.5  # a horizontal gap wider than this many line heights starts a new line (a column)
 
+log = logging.getLogger(__name__)
 _CID = re.compile(r"\(cid:\d+\)")
 # PDFium is not thread-safe: one document operation at a time per process.
 _PDFIUM_LOCK = threading.RLock()
+_PLUMBER_LOCK = threading.Lock()
+_PLUMBER_CACHE: dict[str, tuple[tuple, pdfplumber.PDF]] = {}  # at most one open document
 
 
 def page_count(path: Path) -> int:
@@ -184,20 +188,24 @@ def _hidden_text_share(page: pdfium.PdfPage) -> float:
 
 def _plumber_words(path: Path, page_no: int, width_pt: float, height_pt: float) -> dict | None:
     try:
-        with pdfplumber.open(path) as pdf:
-            page = pdf.pages[page_no - 1]
-            if page.rotation and page.cropbox != page.mediabox:
-                return None  # pdfplumber only approximates crop boxes on rotated pages
-            x0, top = page.cropbox[0], page.cropbox[1]
-            if (abs(page.cropbox[2] - x0 - width_pt) > 1) or (abs(page.cropbox[3] - top - height_pt) > 1):
-                return None  # pdfplumber and PDFium disagree on the page's size: boxes would not line up
-            words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
-            image_area = sum(_clipped_area(im, page.cropbox) for im in page.images)
-            chars = page.chars
-            upright = sum(1 for c in chars if c.get("upright", True))
+        with _PLUMBER_LOCK:
+            page = _plumber_document(path).pages[page_no - 1]
+            try:
+                if page.rotation and page.cropbox != page.mediabox:
+                    return None  # pdfplumber only approximates crop boxes on rotated pages
+                x0, top = page.cropbox[0], page.cropbox[1]
+                if abs(page.cropbox[2] - x0 - width_pt) > 1 or abs(page.cropbox[3] - top - height_pt) > 1:
+                    return None  # pdfplumber and PDFium disagree on the page's size: boxes would not line up
+                words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+                image_area = sum(_clipped_area(im, page.cropbox) for im in page.images)
+                chars = page.chars
+                upright = sum(1 for c in chars if c.get("upright", True))
+            finally:
+                page.close()  # drops the page's parsed objects; the document stays open for the next page
     except PDFPasswordIncorrect as e:
         raise EncryptedDocumentError() from e
-    except Exception:  # pdfminer rejects some files PDFium reads; that page is OCRed from its render instead
+    except Exception as e:  # pdfminer rejects some files PDFium reads; the page is OCRed from its render instead
+        log.warning("%s page %d: text layer unreadable (%s: %s); the page will be OCRed", path, page_no, type(e).__name__, e)
         return None
     for w in words:
         w["x0"], w["x1"], w["top"], w["bottom"] = w["x0"] - x0, w["x1"] - x0, w["top"] - top, w["bottom"] - top
@@ -206,6 +214,22 @@ def _plumber_words(path: Path, page_no: int, width_pt: float, height_pt: float) 
         "image_cover": image_area / (width_pt * height_pt),
         "upright": upright / len(chars) if chars else 1.0,
     }
+
+
+def _plumber_document(path: Path) -> pdfplumber.PDF:
+    """The open pdfplumber document for `path`, kept between calls: pdfminer walks the whole page
+    tree to list pages, so reopening it for every page would make a long PDF quadratic."""
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    cached = _PLUMBER_CACHE.get("doc")
+    if cached and cached[0] == key:
+        return cached[1]
+    if cached:
+        cached[1].close()
+        _PLUMBER_CACHE.clear()
+    doc = pdfplumber.open(path)
+    _PLUMBER_CACHE["doc"] = (key, doc)
+    return doc
 
 
 def _clipped_area(obj: dict, box: tuple) -> float:

@@ -94,6 +94,28 @@ def test_crop_box_offsets_are_applied(tmp_path):
     _assert_aligned(image, _word(pdf.text_layer(cropped, 1, 150), "DOCKET"))
 
 
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_rotated_pages_align(tmp_path, rotate):
+    # Content drawn turned the other way, so the page reads upright once /Rotate is applied.
+    path = tmp_path / f"rot{rotate}.pdf"
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.translate(*{90: (100, 100), 180: (500, 700), 270: (500, 700)}[rotate])
+    c.rotate(rotate)
+    c.setFont("Helvetica", 14)
+    for i in range(3):
+        c.drawString(0, -20 * i, f"LINE {i} DOCKET 8412CR00123{i}")
+    c.showPage()
+    c.save()
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        doc.pages[0].Rotate = rotate
+        doc.save(path)
+    image = pdf.render_page(path, 1, 100)
+    assert image.shape == ((850, 1100) if rotate in (90, 270) else (1100, 850))
+    lines = pdf.text_layer(path, 1, 100)
+    assert [line.text for line in lines] == [f"LINE {i} DOCKET 8412CR00123{i}" for i in range(3)]
+    _assert_aligned(image, _word(lines, "8412CR001231"))
+
+
 def _scan_with_hidden_text(path: Path, words: list[str]) -> Path:
     im = Image.new("L", (850, 1100), 255)
     ImageDraw.Draw(im).text((100, 100), "whatever the scan shows", fill=0)

@@ -31,12 +31,12 @@ def page_box(gray: np.ndarray) -> tuple[int, int, int, int] | None:
     outside_mask[y : y + bh, x : x + bw] = False
     if not outside_mask.any() or blur[outside_mask].mean() > inside - 40:
         return None
-    pad = 2
+    inset = 2  # small-image pixels: stay inside the page, a sliver of dark border reads as ink
     return (
-        max(0, int((x - pad) / scale)),
-        max(0, int((y - pad) / scale)),
-        min(w, int((x + bw + pad) / scale)),
-        min(h, int((y + bh + pad) / scale)),
+        int((x + inset) / scale),
+        int((y + inset) / scale),
+        int((x + bw - inset) / scale),
+        int((y + bh - inset) / scale),
     )
 
 

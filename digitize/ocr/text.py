@@ -10,8 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])|^0(?=[A-Za-z]{2,}$)|(?<=[A-Za-z]{2})0$")
+_LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
 _DIGIT_LETTER = re.compile(r"(?<=\d)[OoQD](?=\d)|(?<=\d)[Il|](?=\d)")
+# A word of letters whose only digits are zeros ("0F", "0'BRIEN", "C0URT") is a word.
+_WORDLIKE = re.compile(r"^[A-Za-z0'&-]*[A-Za-z][A-Za-z0'&-]*[.,:;]?$")
+# A number, date or time whose only letters are O and l/I ("l952", "O3/14/52") is a number.
+_NUMBERLIKE = re.compile(r"^[\dOolI]*\d[\dOolI]*([/.:-][\dOolI]+)*[.,;]?$")
+_TO_DIGITS = str.maketrans("OolI", "0011")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 
 
@@ -22,9 +27,14 @@ def normalize(text: str) -> str:
 
 def fix_confusions(word: str) -> str:
     """Resolve O/0 and l/1 inside one word where its neighbours make the reading certain."""
-    if any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
-        word = _LETTER_ZERO.sub("O", word)
-        word = _DIGIT_LETTER.sub(lambda m: "0" if m.group() in "OoQD" else "1", word)
+    if not (any(c.isdigit() for c in word) and any(c.isalpha() for c in word)):
+        return word
+    if _WORDLIKE.match(word):
+        return word.replace("0", "O")
+    if _NUMBERLIKE.match(word) and sum(c.isdigit() for c in word) >= 2:
+        return word.translate(_TO_DIGITS)
+    word = _LETTER_ZERO.sub("O", word)
+    word = _DIGIT_LETTER.sub(lambda m: "0" if m.group() in "OoQD" else "1", word)
     return word
 
 

@@ -55,8 +55,8 @@ def doc_commitment_card(page: Page, rng: random.Random, year: int) -> dict:
     got.update(kv_rows(page, st, tail, cols=3 if page.width > 500 else 2))
     stamp = ""
     if released and rng.random() < 0.5 and page.has_room(1.5):
-        stamp = page.stamp(page.right - page.width_of("PAROLED " + st.date(released), page.size * 1.1) - 14,
-                           page.y, rng.choice(["PAROLED", "DISCHARGED", "RELEASED"]) + " " + st.date(released))
+        txt = rng.choice(["PAROLED", "DISCHARGED", "RELEASED"]) + " " + st.date(released)
+        stamp = page.stamp(page.right - page.width_of(txt, page.size * 1.1) - page.size * 0.5, page.y, txt)
     return {"commitment": p.commitment if p.commitment in no_p else "", "name_as_printed": nm, **p.fields(),
             "institution": inst, "court": court["name"], "sentenced": sentenced.isoformat(),
             "admitted": admitted.isoformat(), "released": released.isoformat() if released else None,

@@ -72,11 +72,15 @@ def load_offences() -> tuple[Offence, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=128)
+def _in_force(year: int) -> tuple[Offence, ...]:
+    table = load_offences()
+    return tuple(o for o in table if (o.start is None or o.start <= year) and (o.end is None or o.end >= year)) or table
+
+
 def pick_offence(rng: random.Random, year: int) -> Offence:
     """An offence in force in `year`, usually a common one."""
-    table = load_offences()
-    in_force = [o for o in table if (o.start is None or o.start <= year) and (o.end is None or o.end >= year)]
-    pool = in_force or list(table)
+    pool = _in_force(year)
     if rng.random() < 0.7:
         codes = [c for c in COMMON_CODES if any(o.code == c for o in pool)]
         if codes:
