@@ -34,7 +34,9 @@ class PageReader:
     def __init__(self, engine: OcrEngine, settings: Settings, options: ReadOptions | None = None):
         self.engine = engine
         self.settings = settings
-        self.options = options or ReadOptions()
+        options = options or ReadOptions()
+        cleanup = options.cleanup.model_copy(update={"text_height": engine.text_height})
+        self.options = options.model_copy(update={"cleanup": cleanup})
 
     def read_file(self, path: Path, source: str | None = None) -> Iterator[PageText]:
         """Every page (or fiche frame) of one file. Raises a RejectedFileError before the first page

@@ -30,6 +30,8 @@ class CleanupOptions(BaseModel):
     contrast: bool = True
     binarize: bool = False
     fiche: bool = True  # split whole fiche sheets into frames
+    # Cap height (px) the OCR engine reads best; text outside the range is scaled to its middle.
+    text_height: tuple[float, float] = (26.0, 40.0)
 
     @classmethod
     def without(cls, *names: str) -> "CleanupOptions":
@@ -37,6 +39,9 @@ class CleanupOptions(BaseModel):
         if unknown:
             raise ValueError(f"unknown cleanup step(s): {', '.join(sorted(unknown))}")
         return cls(**{n: False for n in names})
+
+    def without_steps(self, *names: str) -> "CleanupOptions":
+        return self.model_copy(update=CleanupOptions.without(*names).model_dump(include=set(names)))
 
 
 @dataclass

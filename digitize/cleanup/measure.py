@@ -15,7 +15,7 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 
 
 def glyph_height(gray: np.ndarray) -> float | None:
-    """Median height of glyph-sized connected components (≈ cap height on typed forms)."""
+    """Typical cap height of glyph-sized connected components."""
     mask = ink_mask(gray)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n < 10:
@@ -27,4 +27,5 @@ def glyph_height(gray: np.ndarray) -> float | None:
     keep = (h >= 5) & (h <= gray.shape[0] / 8) & (w <= 3 * h) & (w >= 0.15 * h) & (area >= 12)
     if keep.sum() < 10:
         return None
-    return float(np.median(h[keep]))
+    # The 75th percentile: cap and ascender height on mixed case, cap height on upper case.
+    return float(np.percentile(h[keep], 75))

@@ -11,19 +11,16 @@ import numpy as np
 from .context import CleanupContext
 from .measure import glyph_height
 
-TARGET_HEIGHT = 28.0  # px of a capital letter
 MAX_UPSCALE = 3.0
 MIN_SCALE = 0.5
 
 
 def rescale(image: np.ndarray, ctx: CleanupContext) -> np.ndarray:
     h = glyph_height(image)
-    if h is None:
+    lo, hi = ctx.options.text_height
+    if h is None or lo <= h <= hi:
         return image
-    scale = TARGET_HEIGHT / h
-    if 0.8 <= scale <= 1.25:
-        return image
-    scale = float(np.clip(scale, MIN_SCALE, MAX_UPSCALE))
+    scale = float(np.clip((lo + hi) / 2 / h, MIN_SCALE, MAX_UPSCALE))
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
     ctx.then(np.array([[scale, 0, 0], [0, scale, 0]]))
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=interp)

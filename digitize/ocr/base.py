@@ -18,6 +18,8 @@ class OcrOptions(BaseModel):
 
 class OcrEngine(Protocol):
     name: str
+    # Cap height range (px) the engine reads best; cleanup's rescale step brings text into it.
+    text_height: tuple[float, float]
 
     def model_version(self) -> str:
         """The engine's model name and version, recorded on every page it reads."""

@@ -23,6 +23,7 @@ def _threads() -> int:
 
 class RapidOcrEngine:
     name = "ppocr"
+    text_height = (26.0, 40.0)
 
     def __init__(self) -> None:
         try:

@@ -107,7 +107,7 @@ def _vignette(img, c: Ctx):
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     cx, cy = w * c.rng.uniform(0.3, 0.7), h * c.rng.uniform(0.3, 0.7)
     r2 = ((xx - cx) / w) ** 2 + ((yy - cy) / h) ** 2
-    a = c.rng.uniform(0.2, 0.5) * c.strength + 0.1
+    a = c.rng.uniform(0.1, 0.3) * c.strength + 0.05
     gx, gy = c.rng.uniform(-0.15, 0.15, size=2)
     light = (1 - a * r2 * 2) * (1 + gx * (xx / w - 0.5) + gy * (yy / h - 0.5))
     return img * cv2.resize(light.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)

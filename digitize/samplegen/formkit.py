@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from .canvas import Page
@@ -39,15 +40,21 @@ class Style:
         return fmt_date(d, self.date_style) if d else ""
 
 
+ACRONYMS = {"SID", "DOB", "PCF", "AKA", "MCI", "HOC", "CWOF", "BMC", "DC", "MV", "OUI", "P.D.",
+            "AA/NA", "GPS", "II", "III", "JR", "JR.", "SR.", "MA", "PR", "RI", "CV"}
+
+
 def _title(s: str) -> str:
     small = {"of", "and", "to", "the", "w/", "for", "in", "on", "at", "by"}
     words = []
     for i, w in enumerate(s.split(" ")):
         lw = w.lower()
+        bare = w.strip(",;:()")
         if i and lw in small:
             words.append(lw)
-        elif any(ch.isdigit() for ch in w) or len(w) <= 3 and w.isupper() and "." in w:
-            words.append(w)  # codes and abbreviations keep their case
+        elif (any(ch.isdigit() for ch in w) or bare in ACRONYMS
+              or re.fullmatch(r"([A-Z]\.)+[A-Z]?", bare)):
+            words.append(w)  # codes and abbreviations (C.C., H.O.C.) keep their case
         else:
             words.append("-".join(p[:1].upper() + p[1:].lower() for p in w.split("-")))
     return " ".join(words)
@@ -72,6 +79,8 @@ def kv_rows(page: Page, st: Style, pairs: list[tuple[str, str]], cols: int = 2) 
     """Label/value pairs, `cols` to a line, values aligned on a tab stop per column."""
     printed: dict[str, str] = {}
     width = page.right - page.left
+    while cols > 1 and width / cols < page.char_w() * 28:  # narrow page: fewer columns, not cut labels
+        cols -= 1
     col_w = width / cols
     for i in range(0, len(pairs), cols):
         if not page.has_room():
@@ -81,7 +90,7 @@ def kv_rows(page: Page, st: Style, pairs: list[tuple[str, str]], cols: int = 2) 
             label = st.label(lab)
             tab = max(page.width_of(st.label(l) + " ") for l, _ in pairs[j::cols])
             tab = min(tab, col_w * 0.6)
-            lab_p = page.text(x, label, max_w=tab - page.char_w() * 0.5)
+            lab_p = page.text(x, label, max_w=tab)
             if lab_p:
                 printed[lab] = page.text(x + tab, st.value(val), max_w=col_w - tab - page.char_w())
                 if st.underline and printed[lab]:

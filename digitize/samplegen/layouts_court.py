@@ -168,7 +168,7 @@ def probation_card(page: Page, rng: random.Random, year: int) -> dict:
         page.text(page.left, f"{st.label('AKA')} " + "; ".join(p.aliases))
         page.newline()
     if rng.random() < 0.5:
-        page.rule(0.8, -0.25)
+        page.rule(0.8, -0.8)
         page.newline(0.3)
     cases = []
     d = rand_date(rng, dt.date(max(year - 8, p.dob.year + 16), 1, 1), dt.date(year, 1, 1))

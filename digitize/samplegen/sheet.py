@@ -110,14 +110,14 @@ def _header(sheet: np.ndarray, rng: np.random.Generator, prng: random.Random, la
     strip = Image.new("L", (W, head_h + my), 0)
     d = ImageDraw.Draw(strip)
     font_name = prng.choice(["DejaVu Sans Mono", "Liberation Mono", "Nimbus Sans"])
-    px = max(8.0, (head_h + my) * 0.3 / fonts.cap_ratio(font_name) * 0.9)
+    px = max(8.0, (head_h + my * 0.4) / 2.6)  # two lines and their descenders fit above the frames
     font = fonts.pil_font(font_name, px)
     while font.getlength(left[0]) > W * 0.7 and px > 6:
         px *= 0.9
         font = fonts.pil_font(font_name, px)
     line_gap = px * 1.25
     lines = []
-    by = my + px * 0.9
+    by = my * 0.6 + px * 0.95
     for i, t in enumerate(left):
         d.text((mx, by + i * line_gap), t, font=font, fill=255, anchor="ls")
         b = d.textbbox((mx, by + i * line_gap), t, font=font, anchor="ls")
