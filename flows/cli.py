@@ -42,9 +42,10 @@ def digitize(
     skip: SkipOpt = [],
     dpi: Annotated[int, typer.Option(help="resolution for rendering PDF pages without a text layer")] = 300,
     debug_dir: Annotated[Optional[Path], typer.Option(help="write each cleanup step's image here")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="OCR processes (default: one per core; CROSSTRACK_OCR_WORKERS)")] = None,
 ) -> None:
     """Read files into page text with word boxes and confidences."""
-    from .digitize_run import Rejected, digitize_files
+    from digitize.parallel import Rejected, read_files
 
     settings = Settings.from_env()
     try:
@@ -56,7 +57,7 @@ def digitize(
     try:
         with progress() as bar:
             task = bar.add_task("digitize", total=len(files))
-            for item in digitize_files(files, settings, engine or settings.ocr_engine, options, lambda _: bar.advance(task)):
+            for item in read_files(files, settings, engine or settings.ocr_engine, options, workers, lambda _: bar.advance(task)):
                 if isinstance(item, Rejected):
                     rejected += 1
                     err.print(f"[yellow]rejected[/yellow] {item.source}: {item.error}")

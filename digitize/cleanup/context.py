@@ -30,7 +30,7 @@ class CleanupOptions(BaseModel):
     contrast: bool = True
     binarize: bool = False
     fiche: bool = True  # split whole fiche sheets into frames
-    # Cap height (px) the OCR engine reads best; text outside the range is scaled to its middle.
+    # Cap height (px) the OCR engine reads best; text outside the range is scaled to the nearer end.
     text_height: tuple[float, float] = (26.0, 40.0)
 
     @classmethod

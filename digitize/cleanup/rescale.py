@@ -20,7 +20,7 @@ def rescale(image: np.ndarray, ctx: CleanupContext) -> np.ndarray:
     lo, hi = ctx.options.text_height
     if h is None or lo <= h <= hi:
         return image
-    scale = float(np.clip((lo + hi) / 2 / h, MIN_SCALE, MAX_UPSCALE))
+    scale = float(np.clip((lo if h < lo else hi) / h, MIN_SCALE, MAX_UPSCALE))
     interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
     ctx.then(np.array([[scale, 0, 0], [0, scale, 0]]))
     return cv2.resize(image, None, fx=scale, fy=scale, interpolation=interp)

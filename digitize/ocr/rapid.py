@@ -14,7 +14,12 @@ import numpy as np
 from models.errors import MissingDependencyError, OcrEngineError
 from models.page import Word
 
+from digitize.cleanup.measure import glyph_height
+
 from .base import OcrOptions
+
+DET_TEXT = float(os.environ.get("CROSSTRACK_DET_TEXT", "12"))
+DET_MAX_SIDE = 2400
 
 
 def _threads() -> int:
@@ -23,7 +28,7 @@ def _threads() -> int:
 
 class RapidOcrEngine:
     name = "ppocr"
-    text_height = (26.0, 40.0)
+    text_height = (18.0, 48.0)
 
     def __init__(self) -> None:
         try:
@@ -35,8 +40,9 @@ class RapidOcrEngine:
                 "Global.log_level": "warning",
                 # Forms are upright after deskew; the 180° classifier only costs time.
                 "Global.use_cls": False,
-                # Detection at full scan resolution is 7x slower and finds nothing more on text
-                # whose cap height is ~20 px or more; `rescale` brings small text up to that.
+                # Recognition crops come from the image as given (cleanup sized its text);
+                # detection runs on a copy scaled per image, see read_words.
+                "Global.max_side_len": 100_000,
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 1280,
                 "EngineConfig.onnxruntime.intra_op_num_threads": _threads(),
@@ -48,8 +54,17 @@ class RapidOcrEngine:
     def model_version(self) -> str:
         return self._model
 
+    def _size_detection(self, image: np.ndarray) -> None:
+        """Scale the detector's input so capitals are DET_TEXT px tall: the DB detector misses
+        small labels when a big page is shrunk to a fixed size, and large text costs time."""
+        h = glyph_height(image) if image.ndim == 2 else None
+        side = max(image.shape[:2])
+        scale = DET_TEXT / h if h else 1280 / side
+        self._ocr._load_det_model().limit_side_len = int(np.clip(side * scale, 640, DET_MAX_SIDE))
+
     def read_words(self, image: np.ndarray, options: OcrOptions) -> list[Word]:
         rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB) if image.ndim == 2 else image
+        self._size_detection(image)
         try:
             out = self._ocr(rgb, return_word_box=True)
         except Exception as e:  # onnxruntime raises plain RuntimeErrors
