@@ -19,7 +19,7 @@ from models.page import FramePosition, Line, PageText, Word
 from models.settings import Settings
 
 from . import images, intake, pdf
-from .cleanup import CleanupOptions, clean, split_sheet, to_gray
+from .cleanup import CleanupOptions, clean, deskew_sheet, split_sheet, to_gray
 from .ocr import OcrEngine, OcrOptions
 from .ocr.layout import group_lines
 from .ocr.text import clean_word
@@ -74,7 +74,12 @@ def _pdf_regions(path: Path, settings: Settings, options: ReadOptions, meta: dic
 
 def _image_regions(image: np.ndarray, options: ReadOptions, **meta) -> Iterator[Region]:
     gray = to_gray(image)
-    frames = split_sheet(gray) if options.cleanup.fiche else None
+    frames = None
+    if options.cleanup.fiche:
+        leveled = deskew_sheet(gray)
+        frames = split_sheet(leveled)
+        if frames is not None:
+            gray = leveled  # frame boxes are in the leveled sheet's pixels
     if frames is None:
         yield Region(gray, **meta)
         return

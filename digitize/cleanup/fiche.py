@@ -1,9 +1,10 @@
-"""Whole microfiche sheets: find the frames on the film base and their grid positions.
+"""Whole microfiche sheets: find the grid of frames and each frame's row and column.
 
-A sheet is a grid of equal rectangles (5x12, 7x14, ...) that differ in tone from the film base
-between them. Frames are found as equal-sized rectangular blobs of one tone; their row and
-column come from the grid's pitch, measured from the frames found, so an unexposed (blank)
-frame leaves its position empty without shifting the others.
+Fiche frames sit on a regular grid (5x12, 7x14, ...), but the page exposed in each cell varies
+in size and tone, and unexposed cells are plain film base. What every sheet has is periodic
+structure: ink in the cells, empty bands of film base between them. The pitch comes from the
+autocorrelation of the ink profile along each axis, the phase from where the bands are emptiest,
+and both are refined by fitting a line through the band positions; cells with no ink are blank.
 """
 
 from __future__ import annotations
@@ -13,7 +14,18 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-MIN_FRAMES = 4
+from .deskew import estimate_angle
+from .measure import glyph_height
+from .negative import is_negative
+
+WORK_SIDE = 2400  # analysis resolution: frames of a 7x14 sheet stay well over 100 px wide
+GAP_RATIO = 0.15  # an empty band holds less than this share of the typical ink per line
+MAX_GLYPH = 0.06  # cap height / cell height above which the "grid" is a form's, not a sheet's
+MIN_ASPECT = 0.6  # cell width / height, and its inverse: fiche frames are near 4:3
+# A cell is blank (unexposed film) with less than this share of the typical cell's ink and a
+# tone within this many grey levels of the film base.
+BLANK_RATIO = 0.06
+BLANK_TONE = 30.0
 
 
 @dataclass(frozen=True)
@@ -23,93 +35,159 @@ class SheetFrame:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the sheet image's pixels
 
 
-def _candidates(mask: np.ndarray) -> np.ndarray:
-    """Rectangular, equal-sized blobs of `mask`: rows of (x, y, w, h)."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
-    if n < MIN_FRAMES + 1:
-        return np.empty((0, 4), int)
-    st = stats[1:]
-    x, y, w, h, area = (st[:, i] for i in range(5))
-    sh, sw = mask.shape
-    rect = (area >= 0.85 * w * h) & (w * h >= 0.002 * sh * sw) & (w * h <= 0.25 * sh * sw)
-    rect &= (x > 0) | (w < sw - 1)
-    if rect.sum() < MIN_FRAMES:
-        return np.empty((0, 4), int)
-    boxes = st[rect, :4]
-    mw, mh = np.median(boxes[:, 2]), np.median(boxes[:, 3])
-    same = (np.abs(boxes[:, 2] - mw) <= 0.12 * mw) & (np.abs(boxes[:, 3] - mh) <= 0.12 * mh)
-    return boxes[same]
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Edge density: text and page edges, whatever the polarity or tone of the film."""
+    g = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
+    mag = np.abs(cv2.Sobel(g, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(g, cv2.CV_32F, 0, 1))
+    thresh = max(20.0, float(np.percentile(mag, 90)))
+    edges = (mag > thresh).astype(np.uint8)
+    # Scratches and page outlines are long straight lines, not content: they would make a
+    # blank cell look exposed. Film grain is specks.
+    long = int(0.05 * max(edges.shape))
+    lines = cv2.HoughLinesP(edges * 255, 1, np.pi / 360, threshold=long, minLineLength=long, maxLineGap=2)
+    for x0, y0, x1, y1 in ([] if lines is None else lines.reshape(-1, 4)):
+        cv2.line(edges, (int(x0), int(y0)), (int(x1), int(y1)), 0, 7)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(edges, connectivity=8)
+    drop = stats[:, cv2.CC_STAT_AREA] <= 3
+    drop[0] = False
+    return np.where(drop[labels], 0, edges).astype(np.float32)
 
 
-def _axis_index(centers: np.ndarray, size: float, start: float) -> np.ndarray | None:
-    """Grid index of each center along one axis, from the pitch between distinct positions."""
-    uniq = np.sort(centers)
-    groups = [[uniq[0]]]
-    for c in uniq[1:]:
-        if c - groups[-1][-1] < 0.5 * size:
-            groups[-1].append(c)
-        else:
-            groups.append([c])
-    pos = np.array([np.mean(g) for g in groups])
-    if len(pos) == 1:
-        pitch = None
-    else:
-        d = np.diff(pos)
-        base = d.min()
-        pitch = float(np.median(d / np.maximum(1, np.round(d / base))))
-        if pitch < size:  # frames can't overlap
-            return None
-    first = pos[0] - size / 2
-    lead = 0 if pitch is None else int(np.floor((first - start) / pitch + 0.15))
-    if pitch is None:
-        return np.zeros(len(centers), int) + lead
-    return np.round((centers - pos[0]) / pitch).astype(int) + max(0, lead)
+def _profile(edges: np.ndarray, along: int) -> np.ndarray:
+    """Ink per position along x (along=1) or y (along=0)."""
+    prof = edges.mean(axis=1 - along)
+    return cv2.GaussianBlur(prof.reshape(1, -1).astype(np.float32), (0, 0), 1.0).ravel()
+
+
+def _grids(prof: np.ndarray, lo: float, hi: float, tone: np.ndarray, base: float) -> list[tuple[float, float]]:
+    """(offset, pitch) of the empty bands along one axis, shortest first: autocorrelation periods
+    whose bands are really empty (text inside frames has periods of its own, without bands)."""
+    p = prof - prof.mean()
+    ac = np.correlate(p, p, mode="full")[len(p) - 1 :]
+    if ac[0] <= 0:
+        return []
+    ac = ac / ac[0]
+    lo, hi = int(max(3, lo)), int(min(len(p) * 0.6, hi))
+    peaks = [i for i in range(lo, hi - 1) if ac[i] >= ac[i - 1] and ac[i] >= ac[i + 1] and ac[i] > 0.05]
+    found = (_bands(prof, float(lag), tone, base) for lag in sorted(sorted(peaks, key=lambda i: -ac[i])[:6]))
+    return [b for b in found if b is not None]
+
+
+def _band_min(prof: np.ndarray, c: float, w: int) -> float:
+    a, b = int(max(0, c - w)), int(min(len(prof), c + w + 1))
+    return float(prof[a:b].min()) if b > a else float("inf")
+
+
+def _bands(prof: np.ndarray, pitch: float, tone: np.ndarray | None = None, base: float = 0.0) -> tuple[float, float] | None:
+    """Offset and refined pitch of the empty bands between cells, or None if there are none.
+
+    A band may be only a few pixels of bare film between two page edges, so each predicted band
+    is judged by the emptiest point near it, not by its mean."""
+    n = len(prof)
+    w = max(1, int(0.05 * pitch))
+
+    def positions(o: float, p: float) -> np.ndarray:
+        return o + p * np.arange(int((n - o) / p) + 1)
+
+    scores = np.array([np.mean([_band_min(prof, c, w) for c in positions(o, pitch)]) for o in range(int(pitch))])
+    best = np.flatnonzero(scores <= scores.min() + 1e-9)
+    o = float(np.median(best))
+    ks, xs = [], []
+    for k, c in enumerate(positions(o, pitch)):
+        a, b = int(max(0, c - 0.12 * pitch)), int(min(n, c + 0.12 * pitch + 1))
+        if b - a >= 3:
+            seg = prof[a:b]
+            ks.append(k)
+            xs.append(a + float(np.median(np.flatnonzero(seg <= seg.min() + 1e-6))))
+    if len(ks) < 2:
+        return None
+    slope, icpt = np.polyfit(ks, xs, 1)
+    typical = np.percentile(prof, 75)
+    empty = [_band_min(prof, icpt + k * slope, w) < GAP_RATIO * typical for k in ks]
+    if tone is not None:
+        # A band is bare film: its tone is the film base's, unlike an empty stretch of a page.
+        spread = float(np.percentile(np.abs(tone - base), 75))
+        if spread > 20:
+            empty = [e and _band_min(np.abs(tone - base), icpt + k * slope, w) < 0.35 * spread for e, k in zip(empty, ks)]
+    if typical <= 0 or np.mean(empty) < 0.7:
+        return None  # no consistent empty bands: not a grid of frames
+    return float(icpt), float(slope)
+
+
+def _cells(offset: float, pitch: float, n: int) -> list[tuple[float, float]]:
+    """Cells that fit wholly inside [0, n] between consecutive bands."""
+    k0 = int(np.ceil(-offset / pitch))
+    out = []
+    k = k0
+    while offset + (k + 1) * pitch <= n + 0.1 * pitch:
+        a = offset + k * pitch
+        if a >= -0.1 * pitch:
+            out.append((max(0.0, a), min(float(n), a + pitch)))
+        k += 1
+    return out
+
+
+def deskew_sheet(gray: np.ndarray) -> np.ndarray:
+    """A sheet scanned askew has no straight bands: level it first (angles of a few degrees)."""
+    scale = min(1.0, WORK_SIDE / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    angle = estimate_angle(255 - small if is_negative(small) else small)
+    if abs(angle) < 0.1:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
-    """The frames of a fiche sheet in row-major order, or None when the image is not a sheet."""
+    """The non-blank frames of a fiche sheet in row-major order, or None when the image is not a
+    sheet. Boxes are in `gray`'s pixels: level a skewed sheet with deskew_sheet first."""
     h, w = gray.shape
-    scale = min(1.0, 2000 / max(h, w))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    k = max(5, int(min(small.shape) / 120) | 1)
-    blur = cv2.medianBlur(small, k)
-    _, light = cv2.threshold(blur, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    best = np.empty((0, 4), int)
-    for mask in (light, cv2.bitwise_not(light)):
-        mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        found = _candidates(mask)
-        if len(found) > len(best):
-            best = found
-    if len(best) < MIN_FRAMES:
+    scale = min(1.0, WORK_SIDE / max(h, w))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    edges = _ink(small)
+    sh, sw = edges.shape
+    # Film base: the sheet's outer margin, below and beside the grid.
+    base = float(np.median(np.concatenate([small[-3:].ravel(), small[:, :3].ravel(), small[:, -3:].ravel()])))
+    grid = None
+    for by in _grids(_profile(edges, 0), sh / 12, sh / 1.5, small.mean(axis=1), base):
+        rows = _cells(*by, sh)
+        if not rows:
+            continue
+        # Columns from the rows' band only: the title strip above would fill the gaps between columns.
+        band = slice(int(rows[0][0]), int(rows[-1][1]))
+        for bx in _grids(_profile(edges[band], 1), sw / 30, sw / 1.8, small[band].mean(axis=0), base):
+            # A frame holds a page, portrait or landscape: a cell flatter than that is a
+            # sub-period of the real grid (empty lines at the same height in every frame).
+            if MIN_ASPECT <= bx[1] / by[1] <= 1 / MIN_ASPECT:
+                grid = rows, _cells(*bx, sw)
+                break
+        if grid:
+            break
+    if grid is None:
         return None
-    bw, bh = float(np.median(best[:, 2])), float(np.median(best[:, 3]))
-    cx = best[:, 0] + best[:, 2] / 2
-    cy = best[:, 1] + best[:, 3] / 2
-    # Rows start below any title strip: the lowest wide blob above the first frame.
-    top = _title_bottom(blur, best)
-    cols = _axis_index(cx, bw, 0.0)
-    rows = _axis_index(cy, bh, top)
-    if cols is None or rows is None or (cols.max() == 0 and rows.max() == 0):
+    rows, cols = grid
+    # Frames hold whole pages, so their type is small next to the frame; a form's boxes or a
+    # table of large type can look like a grid, but its "cells" hold a few big letters.
+    inside = small[int(rows[0][0]) : int(rows[-1][1])]  # not the title strip
+    glyph = glyph_height(255 - inside if is_negative(inside) else inside)
+    if glyph is not None and glyph > MAX_GLYPH * (rows[0][1] - rows[0][0]):
+        return None
+    if len(cols) < 2 or len(rows) < 1 or len(cols) * len(rows) < 4:
+        return None
+    def inner(a: float, b: float) -> slice:  # the cell less its margins, where neighbours' edges fall
+        m = 0.1 * (b - a)
+        return slice(int(a + m), int(b - m))
+
+    ink = np.array([[edges[inner(*ys), inner(*xs)].mean() for xs in cols] for ys in rows])
+    typical = np.median(ink[ink > 0]) if (ink > 0).any() else 0
+    if typical <= 0:
         return None
     frames = []
-    for (x, y, fw, fh), r, c in zip(best, rows, cols):
-        inset = 0.01
-        x0, y0 = (x + inset * fw) / scale, (y + inset * fh) / scale
-        x1, y1 = (x + (1 - inset) * fw) / scale, (y + (1 - inset) * fh) / scale
-        frames.append(SheetFrame(int(r), int(c), (int(x0), int(y0), int(x1), int(y1))))
-    frames.sort(key=lambda f: (f.row, f.col))
-    if len({(f.row, f.col) for f in frames}) != len(frames):
-        return None  # not a consistent grid
-    return frames
-
-
-def _title_bottom(blur: np.ndarray, frames: np.ndarray) -> float:
-    first_top = frames[:, 1].min()
-    if first_top < 0.5 * np.median(frames[:, 3]):
-        return 0.0
-    strip = blur[: int(first_top)]
-    # The film base tone is the margin just above the first row; anything else above is title.
-    base = float(np.median(blur[max(0, int(first_top) - 3) : int(first_top)]))
-    differs = np.abs(strip.astype(float) - base).mean(axis=1) > 25
-    idx = np.nonzero(differs)[0]
-    return float(idx.max() + 1) if idx.size else 0.0
+    for r, (y0, y1) in enumerate(rows):
+        for c, (x0, x1) in enumerate(cols):
+            tone = abs(float(small[inner(y0, y1), inner(x0, x1)].mean()) - base)
+            if ink[r, c] < BLANK_RATIO * typical and tone < BLANK_TONE:
+                continue
+            frames.append(SheetFrame(r, c, (int(x0 / scale), int(y0 / scale), int(x1 / scale), int(y1 / scale))))
+    return frames or None
