@@ -120,8 +120,10 @@ def demo(
 
     settings = Settings.from_env()
     manifest = samples / "manifest.csv"
+    # The manifest lists the good documents with their provenance; bad/ holds files intake must refuse.
+    paths = [samples / "bad"] if (samples / "bad").is_dir() else []
     try:
-        batch = run_ingest([samples], settings, manifest=manifest if manifest.exists() else None, batch_id="demo")
+        batch = run_ingest(paths, settings, manifest=manifest if manifest.exists() else None, batch_id="demo")
         with progress() as bar:
             task = bar.add_task("digitize", total=len(batch.entries))
             result = digitize_batch(batch, settings, engine or settings.ocr_engine, ReadOptions(), lambda: bar.advance(task))
