@@ -1,21 +1,22 @@
 """Digitize every stored document of an ingested batch, once per content hash and engine.
 
-Each document's pages land in `results/pages/<sha256>.<engine>.jsonl`, written atomically, so a
-re-run skips finished documents and a crash never leaves half a file.
+Each document's pages land in `results/pages/<sha256>.<engine>.jsonl`, written atomically when
+the document is finished, so a re-run skips finished documents and a crash never leaves half a
+file.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digitize.intake import BatchManifest
-from digitize.ocr import get_ocr_engine
-from digitize.reader import PageReader, ReadOptions
+from digitize.intake import BatchEntry, BatchManifest
+from digitize.parallel import Rejected, read_files
+from digitize.reader import ReadOptions
 from digitize.store import write_atomic
-from models.errors import RejectedFileError
 from models.settings import Settings
 
 
@@ -29,7 +30,7 @@ class BatchResult:
     rejected: dict[str, str] = field(default_factory=dict)  # path -> reason
     duplicates: int = 0
     engines: Counter = field(default_factory=Counter)
-    results: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # each document's pages file, in batch order
 
     def as_dict(self) -> dict:
         return {
@@ -38,38 +39,63 @@ class BatchResult:
             "engines": dict(self.engines),
         }
 
+    def count(self, pages_file: Path) -> None:
+        self.documents += 1
+        self.outputs.append(pages_file)
+        for row in map(json.loads, pages_file.read_text().splitlines()):
+            self.pages += 1
+            self.frames += row["frame"] is not None
+            self.engines[row["engine"]] += 1
+
 
 def pages_path(settings: Settings, sha256: str, engine: str) -> Path:
     return settings.results_dir / "pages" / f"{sha256}.{engine}.jsonl"
 
 
-def digitize_batch(batch: BatchManifest, settings: Settings, engine: str, options: ReadOptions, tick=None) -> BatchResult:
+def digitize_batch(
+    batch: BatchManifest,
+    settings: Settings,
+    engine: str,
+    options: ReadOptions,
+    tick: Callable[[], None] | None = None,
+    workers: int | None = None,
+) -> BatchResult:
+    tick = tick or (lambda: None)
     result = BatchResult(batch_id=batch.batch_id)
-    reader: PageReader | None = None  # loaded only when some document is not cached
+    todo: dict[str, BatchEntry] = {}  # stored path -> entry, for documents not read yet
     for entry in batch.entries:
         if entry.status == "rejected":
             result.rejected[entry.path] = entry.reason or "rejected"
         elif entry.status == "duplicate":
             result.duplicates += 1
+        elif (out := pages_path(settings, entry.sha256, engine)).exists():
+            result.cached += 1
+            result.count(out)
         else:
+            todo[entry.stored_path] = entry
+            continue
+        tick()
+
+    rows: dict[str, list[dict]] = defaultdict(list)
+
+    def finished(stored: str) -> None:
+        entry = todo[stored]
+        if entry.path not in result.rejected:
             out = pages_path(settings, entry.sha256, engine)
-            if out.exists():
-                result.cached += 1
-            else:
-                reader = reader or PageReader(get_ocr_engine(engine), settings, options)
-                try:
-                    rows = [p.cli_record() | {"provenance": entry.provenance.model_dump(exclude_none=True)}
-                            for p in reader.read_file(Path(entry.stored_path), source=entry.path)]
-                except RejectedFileError as e:
-                    result.rejected[entry.path] = e.reason
-                    continue
-                write_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode())
-            result.documents += 1
-            result.results.append(str(out))
-            for row in map(json.loads, out.read_text().splitlines()):
-                result.pages += 1
-                result.frames += row["frame"] is not None
-                result.engines[row["engine"]] += 1
-        if tick:
-            tick()
+            write_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.pop(stored, [])).encode())
+            result.count(out)
+        tick()
+
+    for item in read_files(list(todo), settings, engine, options, workers, on_file=finished):
+        entry = todo[item.source]
+        if isinstance(item, Rejected):
+            result.rejected[entry.path] = item.error
+        else:
+            provenance = entry.provenance.model_dump(exclude_none=True)
+            rows[item.source].append(item.cli_record() | {"source": entry.path, "provenance": provenance})
+    order = {str(pages_path(settings, e.sha256, engine)): i for i, e in enumerate(batch.entries) if e.sha256}
+    result.outputs.sort(key=lambda p: order.get(str(p), len(order)))
+    combined = settings.results_dir / "batches" / f"{batch.batch_id}.{engine}.jsonl"
+    write_atomic(combined, b"".join(p.read_bytes() for p in result.outputs))
+    result.outputs.insert(0, combined)
     return result

@@ -18,7 +18,9 @@ def print_batch(result, settings: Settings) -> None:
     out.print(t)
     for path, reason in result.rejected.items():
         out.print(f"[yellow]rejected[/yellow] {path}: {reason}")
-    out.print(f"page text (JSON Lines, one file per document): [bold]{settings.results_dir / 'pages'}[/bold]")
+    if result.outputs:
+        out.print(f"the batch's page text (JSON Lines, a page or frame a line): [bold]{result.outputs[0]}[/bold]")
+    out.print(f"each document's page text: [bold]{settings.results_dir / 'pages'}[/bold]")
     out.print(f"batch manifest: [bold]{settings.batches_dir / (result.batch_id + '.json')}[/bold]")
 
 

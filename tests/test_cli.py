@@ -106,3 +106,19 @@ def test_ingest_is_idempotent(tmp_path):
 def test_unknown_cleanup_step_is_a_usage_error(tmp_path):
     proc = crosstrack("digitize", "--skip", "sharpen", str(SAMPLES / "frame/frame_00000.png"), home=tmp_path)
     assert proc.returncode == 2 and "unknown cleanup step" in proc.stderr
+
+
+def test_demo_runs_the_sample_batch_and_a_rerun_reads_nothing_again(tmp_path):
+    first = crosstrack("demo", "--samples", str(SAMPLES), home=tmp_path)
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout.splitlines()[-1])
+    assert summary["documents"] == 15 and summary["rejected"] == 7 and summary["cached"] == 0
+    assert summary["frames"] >= 9 and summary["engines"]["pdfplumber"] >= 2
+    combined = tmp_path / "results" / "batches" / "demo.ppocr.jsonl"
+    rows = [json.loads(line) for line in combined.read_text().splitlines()]
+    assert len(rows) == summary["pages"]
+    listed = [r for r in rows if "/bad/" not in r["source"]]  # bad/ is not in the manifest
+    assert listed and all(r["provenance"].get("agency") and r["provenance"].get("county") for r in listed)
+    second = json.loads(crosstrack("demo", "--samples", str(SAMPLES), home=tmp_path).stdout.splitlines()[-1])
+    assert second["cached"] == 15 and {k: v for k, v in second.items() if k != "cached"} == {k: v for k, v in summary.items() if k != "cached"}
+    assert combined.read_text().count("\n") == len(rows)
