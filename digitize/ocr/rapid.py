@@ -14,12 +14,8 @@ import numpy as np
 from models.errors import MissingDependencyError, OcrEngineError
 from models.page import Word
 
-from digitize.cleanup.measure import glyph_height
-
 from .base import OcrOptions
-
-DET_TEXT = float(os.environ.get("CROSSTRACK_DET_TEXT", "12"))
-DET_MAX_SIDE = 2400
+from .sizing import detector_side
 
 
 def _threads() -> int:
@@ -54,17 +50,9 @@ class RapidOcrEngine:
     def model_version(self) -> str:
         return self._model
 
-    def _size_detection(self, image: np.ndarray) -> None:
-        """Scale the detector's input so capitals are DET_TEXT px tall: the DB detector misses
-        small labels when a big page is shrunk to a fixed size, and large text costs time."""
-        h = glyph_height(image) if image.ndim == 2 else None
-        side = max(image.shape[:2])
-        scale = DET_TEXT / h if h else 1280 / side
-        self._ocr._load_det_model().limit_side_len = int(np.clip(side * scale, 640, DET_MAX_SIDE))
-
     def read_words(self, image: np.ndarray, options: OcrOptions) -> list[Word]:
         rgb = cv2.cvtColor(image, cv2.COLOR_GRAY2RGB) if image.ndim == 2 else image
-        self._size_detection(image)
+        self._ocr._load_det_model().limit_side_len = detector_side(image)
         try:
             out = self._ocr(rgb, return_word_box=True)
         except Exception as e:  # onnxruntime raises plain RuntimeErrors
