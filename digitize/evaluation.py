@@ -86,4 +86,5 @@ def load_truth(path: Path) -> list[dict]:
 
 
 def page_key(page: int, frame: dict | None) -> tuple:
-    return (page, None if frame is None else (frame["row"], frame["col"]))
+    """Pages match by number, fiche frames by grid position (a sheet is one image page)."""
+    return ("page", page) if frame is None else ("frame", frame["row"], frame["col"])

@@ -167,6 +167,8 @@ def eval_ocr(
     count: Annotated[int, typer.Option(help="held-out documents to generate and read")] = 40,
     seed: int = 1000,
     ablation: Annotated[int, typer.Option(help="documents for the cleanup-step ablation (0: skip)")] = 12,
+    sheets: Annotated[int, typer.Option(help="generated fiche sheets to split and check (0: skip)")] = 30,
+    split: Annotated[str, typer.Option(help="heldout (layouts and fonts never tuned on), tune or all")] = "heldout",
     data: Annotated[Optional[Path], typer.Option(help="dataset folder (default: generated under the data directory)")] = None,
     out: Annotated[Optional[Path], typer.Option(help="report folder")] = None,
 ) -> None:
@@ -175,11 +177,11 @@ def eval_ocr(
     from .report import print_ocr_eval
 
     settings = Settings.from_env()
-    data = data or settings.home / "eval" / f"ocr-heldout-{seed}-{count}"
+    data = data or settings.home / "eval" / f"ocr-{split}-{seed}-{count}"
     out = out or settings.results_dir / "eval-ocr"
     try:
         with progress() as bar:
-            report = run_ocr_eval(out, data, engines.split(","), count, seed, ablation, settings, bar)
+            report = run_ocr_eval(out, data, engines.split(","), count, seed, ablation, settings, bar, sheets, split)
     except CrosstrackError as e:
         _fail(e)
     print_ocr_eval(report)

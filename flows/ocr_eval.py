@@ -69,11 +69,13 @@ def run_ocr_eval(
     ablation_count: int,
     settings: Settings,
     progress,
+    sheets: int = 0,
+    split: str = "heldout",
 ) -> dict:
-    truth = ensure_dataset(data_dir, count, seed, "heldout")
+    truth = ensure_dataset(data_dir, count, seed, split)
     items = load_truth(truth)[:count]
     real = real_scan_items(REALSCANS)
-    report: dict = {"dataset": str(data_dir), "items": len(items), "real_scans": len(real), "engines": {}}
+    report: dict = {"dataset": str(data_dir), "split": split, "items": len(items), "real_scans": len(real), "engines": {}}
     for name in engines:
         reader = PageReader(get_ocr_engine(name), settings, ReadOptions())
         task = progress.add_task(f"eval {name}", total=len(items) + len(real))
@@ -84,6 +86,8 @@ def run_ocr_eval(
         }
     if ablation_count:
         report["ablation"] = run_ablation(items[:ablation_count], data_dir, engines[0], settings, progress)
+    if sheets:
+        report["sheets"] = run_sheet_eval(sheets, seed, split, progress)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "ocr_eval.json").write_text(json.dumps(report, indent=2))
     report["charts"] = [str(p) for p in charts(report, out_dir)]
@@ -104,6 +108,32 @@ def run_ablation(items: list[dict], root: Path, engine: str, settings: Settings,
         reader = PageReader(ocr, settings, ReadOptions(cleanup=opts))
         out[label] = score_items(reader, items, root, lambda: progress.advance(task)).overall.as_dict()
     return out
+
+
+def run_sheet_eval(n: int, seed: int, split: str, progress) -> dict:
+    """Fiche sheets (5x12 and 7x14, generated with blank frames and degradations) split into
+    exactly their frames at their grid positions."""
+    from digitize.cleanup import deskew_sheet, split_sheet
+    from digitize.samplegen import make_sheet
+
+    task = progress.add_task("sheets", total=n)
+    exact = found = expected = extra = 0
+    failures = []
+    for i in range(n):
+        rows, cols = ((5, 12), (7, 14))[i % 2]
+        image, truth = make_sheet(seed + i, rows, cols, frame_size=(600, 450), split=split)
+        want = {(p["frame"]["row"], p["frame"]["col"]) for p in truth["pages"] if not p["blank"]}
+        got = {(f.row, f.col) for f in split_sheet(deskew_sheet(image)) or []}
+        exact += got == want
+        found += len(got & want)
+        expected += len(want)
+        extra += len(got - want)
+        if got != want:
+            failures.append({"seed": seed + i, "grid": [rows, cols], "degradations": truth["degradations"],
+                             "missing": sorted(want - got), "extra": sorted(got - want)})
+        progress.advance(task)
+    return {"sheets": n, "exact": exact, "frames_expected": expected, "frames_found": found,
+            "frames_extra": extra, "failures": failures}
 
 
 def charts(report: dict, out_dir: Path) -> list[Path]:

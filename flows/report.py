@@ -32,13 +32,13 @@ def print_ocr_eval(report: dict) -> None:
     t.add_column("CER", justify="right")
     t.add_column("WER", justify="right")
     for name, r in report["engines"].items():
-        for label, part in (("held-out generated", r["heldout"]), ("real scans", r["real"])):
+        for label, part in ((f"generated ({report.get('split', 'heldout')})", r["heldout"]), ("real scans", r["real"])):
             if part:
                 o = part["overall"]
                 t.add_row(name, label, str(o["pages"]), f"{o['cer']:.4f}", f"{o['wer']:.4f}")
     out.print(t)
     for dim in ("layout", "font", "degradation", "kind"):
-        t = Table(title=f"CER by {dim} (held-out generated)")
+        t = Table(title=f"CER by {dim} (generated, {report.get('split', 'heldout')})")
         t.add_column(dim)
         names = list(report["engines"])
         for n in names:

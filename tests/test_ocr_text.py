@@ -29,6 +29,12 @@ def test_identifiers_are_left_alone():
         assert fix_confusions(token) == token
 
 
+def test_words_in_other_scripts_are_dropped():
+    assert clean_word("八") == ""
+    assert clean_word("SID 八 1234") == "SID 1234"
+    assert clean_word("CAFÉ O'NEIL") == "CAFÉ O'NEIL"  # Latin accents stay
+
+
 def test_clean_word_normalizes_each_word():
     assert clean_word("N0. 8412CR００1234") == "NO. 8412CR001234"
 

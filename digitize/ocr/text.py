@@ -38,5 +38,12 @@ def fix_confusions(word: str) -> str:
     return word
 
 
+# Scripts no Massachusetts record is typed in: the Chinese-alphabet recogniser reads specks and
+# fingerprint ridges as CJK characters.
+_FOREIGN = re.compile(r"[\u0370-\u1fff\u2e80-\u9fff\ua000-\ud7ff\uf900-\ufaff]")
+
+
 def clean_word(text: str) -> str:
-    return " ".join(fix_confusions(w) for w in normalize(text).split())
+    """The word as the page has it, or "" for a word in a script the records are not written in."""
+    words = [w for w in normalize(text).split() if not _FOREIGN.search(w)]
+    return " ".join(fix_confusions(w) for w in words)
