@@ -40,7 +40,7 @@ def fix_confusions(word: str) -> str:
 
 # Scripts no Massachusetts record is typed in: the Chinese-alphabet recogniser reads specks and
 # fingerprint ridges as CJK characters.
-_FOREIGN = re.compile(r"[\u0370-\u1fff\u2e80-\u9fff\ua000-\ud7ff\uf900-\ufaff]")
+_FOREIGN = re.compile(r"[\u0370-\u1dff\u1f00-\u1fff\u2e80-\u9fff\ua000-\ud7ff\uf900-\ufaff]")
 
 
 def clean_word(text: str) -> str:
