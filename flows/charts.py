@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 def grouped_bars(path: Path, title: str, groups: list[str], series: dict[str, list[float]], ylabel: str, hline: float | None = None) -> Path:
     """One bar per series in each group: e.g. CER per engine for each layout."""
-    fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(groups) * max(1, len(series)) + 2), 4.2))
+    fig, ax = plt.subplots(figsize=(min(14, max(6, 0.6 * len(groups) * max(1, len(series)) + 2)), 4.5))
     width = 0.8 / max(1, len(series))
     for i, (name, values) in enumerate(series.items()):
         xs = [g + i * width for g in range(len(groups))]

@@ -20,6 +20,7 @@ from .negative import is_negative
 
 WORK_SIDE = 2400  # analysis resolution: frames of a 7x14 sheet stay well over 100 px wide
 GAP_RATIO = 0.15  # an empty band holds less than this share of the typical ink per line
+MIN_COLS, MIN_ROWS = 3, 2
 MAX_GLYPH = 0.06  # cap height / cell height above which the "grid" is a form's, not a sheet's
 MIN_ASPECT = 0.6  # cell width / height, and its inverse: fiche frames are near 4:3
 # A cell is blank (unexposed film) with less than this share of the typical cell's ink and a
@@ -173,8 +174,8 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
     glyph = glyph_height(255 - inside if is_negative(inside) else inside)
     if glyph is not None and glyph > MAX_GLYPH * (rows[0][1] - rows[0][0]):
         return None
-    if len(cols) < 2 or len(rows) < 1 or len(cols) * len(rows) < 4:
-        return None
+    if len(cols) < MIN_COLS or len(rows) < MIN_ROWS:
+        return None  # fiche carry rows of several frames; two or four "cells" are a page's layout
     def inner(a: float, b: float) -> slice:  # the cell less its margins, where neighbours' edges fall
         m = 0.1 * (b - a)
         return slice(int(a + m), int(b - m))
