@@ -12,6 +12,7 @@ anything else, e.g. an animated GIF):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +20,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from models.errors import CorruptImageError, DecompressionBombError
 
-# crosstrack checks CROSSTRACK_MAX_PIXELS itself, on every page's header before decoding and with
-# a message the archivist can act on; Pillow's own global limit (~179M) would otherwise pre-empt it.
-Image.MAX_IMAGE_PIXELS = None
-# A truncated file must fail, never decode into a half-grey page.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+ImageFile.LOAD_TRUNCATED_IMAGES = False  # Pillow's default, relied on: never decode half a page
 
 _MULTIPAGE_FORMATS = {"TIFF"}  # other multi-frame formats (GIF, APNG, WebP, MPO) are animations or previews
 _ORIENTATION_TAG = 0x0112
@@ -40,9 +37,22 @@ def verify_image(path: Path, max_pixels: int) -> int:
     return sum(1 for _ in _decoded_frames(Path(path), max_pixels))
 
 
+@contextmanager
+def _own_pixel_limit() -> Iterator[None]:
+    """crosstrack checks CROSSTRACK_MAX_PIXELS itself, on every page's header before decoding and
+    with a message the archivist can act on; Pillow's own limit (~179M) would pre-empt it. Lifted
+    only while crosstrack opens an image, so other users of Pillow keep theirs."""
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def _decoded_frames(path: Path, max_pixels: int) -> Iterator[Image.Image]:
     try:
-        with Image.open(path) as im:
+        with _own_pixel_limit(), Image.open(path) as im:
             pages = im.n_frames if im.format in _MULTIPAGE_FORMATS else 1
             for index in range(pages):
                 if index:
