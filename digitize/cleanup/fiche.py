@@ -21,7 +21,7 @@ from .negative import is_negative
 WORK_SIDE = 2400  # analysis resolution: frames of a 7x14 sheet stay well over 100 px wide
 GAP_RATIO = 0.15  # an empty band holds less than this share of the typical ink per line
 MIN_COLS, MIN_ROWS = 3, 2
-MAX_GLYPH = 0.06  # cap height / cell height above which the "grid" is a form's, not a sheet's
+MAX_GLYPH = 0.036  # cap height / cell height above which the "grid" is a form's, not a sheet's (frames: <0.03)
 MIN_ASPECT = 0.6  # cell width / height, and its inverse: fiche frames are near 4:3
 # A cell is blank (unexposed film) with less than this share of the typical cell's ink and a
 # tone within this many grey levels of the film base.
@@ -168,14 +168,6 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
     if grid is None:
         return None
     rows, cols = grid
-    # Frames hold whole pages, so their type is small next to the frame; a form's boxes or a
-    # table of large type can look like a grid, but its "cells" hold a few big letters.
-    inside = small[int(rows[0][0]) : int(rows[-1][1])]  # not the title strip
-    glyph = glyph_height(255 - inside if is_negative(inside) else inside)
-    if glyph is not None and glyph > MAX_GLYPH * (rows[0][1] - rows[0][0]):
-        return None
-    if len(cols) < MIN_COLS or len(rows) < MIN_ROWS:
-        return None  # fiche carry rows of several frames; two or four "cells" are a page's layout
     def inner(a: float, b: float) -> slice:  # the cell less its margins, where neighbours' edges fall
         m = 0.1 * (b - a)
         return slice(int(a + m), int(b - m))
@@ -183,6 +175,8 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
     ink = np.array([[edges[inner(*ys), inner(*xs)].mean() for xs in cols] for ys in rows])
     typical = np.median(ink[ink > 0]) if (ink > 0).any() else 0
     if typical <= 0:
+        return None
+    if not _type_is_small(gray, rows, cols, ink, scale):
         return None
     frames = []
     for r, (y0, y1) in enumerate(rows):
@@ -192,3 +186,18 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
                 continue
             frames.append(SheetFrame(r, c, (int(x0 / scale), int(y0 / scale), int(x1 / scale), int(y1 / scale))))
     return frames or None
+
+
+def _type_is_small(gray: np.ndarray, rows, cols, ink: np.ndarray, scale: float) -> bool:
+    """Frames hold whole pages, so their type is small next to the frame; a form's boxes or a
+    table of large type can look like a grid, but its "cells" hold a few big letters. Measured at
+    full resolution in the inkiest cells (on the reduced sheet the type is a blur)."""
+    heights = []
+    for flat in np.argsort(ink, axis=None)[::-1][:3]:
+        r, c = np.unravel_index(flat, ink.shape)
+        (y0, y1), (x0, x1) = rows[r], cols[c]
+        cell = gray[int(y0 / scale) : int(y1 / scale), int(x0 / scale) : int(x1 / scale)]
+        h = glyph_height(255 - cell if is_negative(cell) else cell)
+        if h is not None:
+            heights.append(h / cell.shape[0])
+    return bool(heights) and float(np.median(heights)) <= MAX_GLYPH
