@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from models.errors import RejectedFileError
+from models.errors import OcrEngineError, RejectedFileError
 from models.page import PageText
 from models.settings import Settings
 
@@ -59,7 +59,8 @@ def read_files(
     workers: int | None = None,
     on_file: Callable[[str], None] | None = None,
 ) -> Iterator[PageText | Rejected]:
-    """Every page of every file, or a Rejected for a file intake refuses; in input order."""
+    """Every page of every file, in input order; a Rejected for a file intake refuses, and for
+    one whose OCR fails (after the pages already read: a failure names its file, the rest go on)."""
     workers = workers or default_workers()
     if workers == 1:
         yield from _sequential(files, settings, get_ocr_engine(engine), options, on_file)
@@ -67,27 +68,37 @@ def read_files(
     # fork: workers load their own engine in _init; the parent never loads one.
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_init, initargs=(engine, options)) as pool:
         pending: deque[tuple[str, PageText | Rejected | Future | None]] = deque()
+        failed: set[str] = set()
         for source in files:
             try:
                 for item in regions(Path(source), settings, options, source):
                     pending.append((source, pool.submit(_read, item) if isinstance(item, Region) else item))
                     # Bound what waits in memory: a few regions per worker.
                     while len(pending) > 3 * workers:
-                        yield from _drain_one(pending, on_file)
+                        yield from _drain_one(pending, on_file, failed)
             except RejectedFileError as e:
                 pending.append((source, Rejected(source=source, error=e.reason)))
             pending.append((source, None))  # end of this file
         while pending:
-            yield from _drain_one(pending, on_file)
+            yield from _drain_one(pending, on_file, failed)
 
 
-def _drain_one(pending: deque, on_file) -> Iterator[PageText | Rejected]:
+def _drain_one(pending: deque, on_file, failed: set[str]) -> Iterator[PageText | Rejected]:
     source, item = pending.popleft()
     if item is None:
         if on_file:
             on_file(source)
-    else:
-        yield item.result() if isinstance(item, Future) else item
+        return
+    if isinstance(item, Future):
+        try:
+            item = item.result()
+        except OcrEngineError as e:
+            item = Rejected(source=source, error=e.reason)
+    if source in failed:
+        return  # the file's OCR already failed: its other pages are not reported
+    if isinstance(item, Rejected):
+        failed.add(source)
+    yield item
 
 
 def _sequential(files, settings, engine, options, on_file) -> Iterator[PageText | Rejected]:
@@ -95,7 +106,7 @@ def _sequential(files, settings, engine, options, on_file) -> Iterator[PageText 
         try:
             for item in regions(Path(source), settings, options, source):
                 yield item if isinstance(item, PageText) else read_region(item, engine, options)
-        except RejectedFileError as e:
+        except (RejectedFileError, OcrEngineError) as e:
             yield Rejected(source=source, error=e.reason)
         if on_file:
             on_file(source)

@@ -206,6 +206,3 @@ def bench_ocr(
     print_ocr_bench(report)
     typer.echo(json.dumps(report))
 
-
-def main() -> None:  # pragma: no cover
-    app()
