@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import warnings
 from importlib.metadata import version
 from pathlib import Path
 
@@ -37,9 +38,12 @@ def _paddleocr_tools():
     root = Path(spec.origin).parent
     if str(root) not in sys.path:
         sys.path.append(str(root))
-    import tools.infer.utility as utility  # noqa: PLC0415
-    from tools.infer.predict_det import TextDetector  # noqa: PLC0415
-    from tools.infer.predict_rec import TextRecognizer  # noqa: PLC0415
+    with warnings.catch_warnings():
+        # paddle warns at import that ccache (for compiling custom operators) is missing.
+        warnings.simplefilter("ignore", UserWarning)
+        import tools.infer.utility as utility  # noqa: PLC0415
+        from tools.infer.predict_det import TextDetector  # noqa: PLC0415
+        from tools.infer.predict_rec import TextRecognizer  # noqa: PLC0415
 
     return root, utility, TextDetector, TextRecognizer
 
