@@ -40,9 +40,6 @@ class CleanupOptions(BaseModel):
             raise ValueError(f"unknown cleanup step(s): {', '.join(sorted(unknown))}")
         return cls(**{n: False for n in names})
 
-    def without_steps(self, *names: str) -> "CleanupOptions":
-        return self.model_copy(update=CleanupOptions.without(*names).model_dump(include=set(names)))
-
 
 @dataclass
 class CleanupContext:
