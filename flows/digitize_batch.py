@@ -31,6 +31,7 @@ class BatchResult:
     duplicates: int = 0
     engines: Counter = field(default_factory=Counter)
     outputs: list[Path] = field(default_factory=list)  # each document's pages file, in batch order
+    combined: Path | None = None  # all of them in one file
 
     def as_dict(self) -> dict:
         return {
@@ -95,7 +96,6 @@ def digitize_batch(
             rows[item.source].append(item.cli_record() | {"source": entry.path, "provenance": provenance})
     order = {str(pages_path(settings, e.sha256, engine)): i for i, e in enumerate(batch.entries) if e.sha256}
     result.outputs.sort(key=lambda p: order.get(str(p), len(order)))
-    combined = settings.results_dir / "batches" / f"{batch.batch_id}.{engine}.jsonl"
-    write_atomic(combined, b"".join(p.read_bytes() for p in result.outputs))
-    result.outputs.insert(0, combined)
+    result.combined = settings.results_dir / "batches" / f"{batch.batch_id}.{engine}.jsonl"
+    write_atomic(result.combined, b"".join(p.read_bytes() for p in result.outputs))
     return result

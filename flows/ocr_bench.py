@@ -13,24 +13,16 @@ import sys
 import time
 from pathlib import Path
 
+from digitize.evaluation import load_truth
+
 from .charts import grouped_bars
+from .ocr_eval import ensure_dataset
 
 
-def ensure_frames(data_dir: Path, count: int, seed: int) -> list[Path]:
-    truth = data_dir / "truth.jsonl"
-    if not truth.exists():
-        from digitize.samplegen import generate_dataset
-
-        generate_dataset(data_dir, count=count, seed=seed, split="all", kinds=("frame",))
-    files = [data_dir / json.loads(line)["file"] for line in truth.read_text().splitlines() if line.strip()]
-    return files[:count]
-
-
-def time_engine(engine: str, files: list[Path], extra_env: dict[str, str] | None = None) -> dict:
+def time_engine(engine: str, files: list[Path]) -> dict:
     cmd = [sys.executable, "-m", "flows", "digitize", "--json", "--engine", engine, *map(str, files)]
-    env = {**os.environ, **(extra_env or {})}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -48,7 +40,8 @@ def time_engine(engine: str, files: list[Path], extra_env: dict[str, str] | None
 
 
 def run_ocr_bench(out_dir: Path, data_dir: Path, engines: list[str], count: int, seed: int, progress) -> dict:
-    files = ensure_frames(data_dir, count, seed)
+    truth = ensure_dataset(data_dir, count, seed, "all", kinds=("frame",))
+    files = [data_dir / item["file"] for item in load_truth(truth)][:count]
     task = progress.add_task("bench", total=len(engines))
     rows = []
     for engine in engines:

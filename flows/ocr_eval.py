@@ -21,12 +21,13 @@ REALSCANS = Path(__file__).resolve().parent.parent / "tests" / "resources" / "re
 EVAL_KINDS = ("frame", "scan", "pdf_scanned")
 
 
-def ensure_dataset(data_dir: Path, count: int, seed: int, split: str) -> Path:
+def ensure_dataset(data_dir: Path, count: int, seed: int, split: str, kinds: tuple[str, ...] = EVAL_KINDS) -> Path:
+    """The generated dataset's truth.jsonl, generating it on first use."""
     truth = data_dir / "truth.jsonl"
     if not truth.exists():
         from digitize.samplegen import generate_dataset
 
-        generate_dataset(data_dir, count=count, seed=seed, split=split, kinds=EVAL_KINDS)
+        generate_dataset(data_dir, count=count, seed=seed, split=split, kinds=kinds)
     return truth
 
 
@@ -81,15 +82,13 @@ def run_ocr_eval(
         task = progress.add_task(f"eval {name}", total=len(items) + len(real))
         tick = lambda: progress.advance(task)  # noqa: E731
         report["engines"][name] = {
-            "heldout": score_items(reader, items, data_dir, tick).as_dict(),
+            "generated": score_items(reader, items, data_dir, tick).as_dict(),
             "real": score_items(reader, real, REALSCANS, tick).as_dict() if real else None,
         }
     if ablation_count:
         report["ablation"] = run_ablation(items[:ablation_count], data_dir, engines[0], settings, progress)
     if sheets:
         report["sheets"] = run_sheet_eval(sheets, seed, split, progress)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "ocr_eval.json").write_text(json.dumps(report, indent=2))
     report["charts"] = [str(p) for p in charts(report, out_dir)]
     (out_dir / "ocr_eval.json").write_text(json.dumps(report, indent=2))
     return report
@@ -140,11 +139,12 @@ def charts(report: dict, out_dir: Path) -> list[Path]:
     made = []
     engines = report["engines"]
     for dim in ("layout", "degradation", "font"):
-        groups = sorted({g for e in engines.values() for g in e["heldout"].get(dim, {})})
+        groups = sorted({g for e in engines.values() for g in e["generated"].get(dim, {})})
         if not groups:
             continue
-        series = {n: [e["heldout"][dim].get(g, {}).get("cer", 0.0) for g in groups] for n, e in engines.items()}
-        made.append(grouped_bars(out_dir / f"cer_by_{dim}.png", f"CER by {dim} (held-out generated)", groups, series, "CER", 0.02))
+        series = {n: [e["generated"][dim].get(g, {}).get("cer", 0.0) for g in groups] for n, e in engines.items()}
+        title = f"CER by {dim} (generated, {report['split']})"
+        made.append(grouped_bars(out_dir / f"cer_by_{dim}.png", title, groups, series, "CER", 0.02))
     if "ablation" in report:
         labels = list(report["ablation"])
         made.append(grouped_bars(out_dir / "cleanup_ablation.png", "Cleanup steps: CER with each step off", labels,

@@ -18,8 +18,8 @@ def print_batch(result, settings: Settings) -> None:
     out.print(t)
     for path, reason in result.rejected.items():
         out.print(f"[yellow]rejected[/yellow] {path}: {reason}")
-    if result.outputs:
-        out.print(f"the batch's page text (JSON Lines, a page or frame a line): [bold]{result.outputs[0]}[/bold]")
+    if result.combined:
+        out.print(f"the batch's page text (JSON Lines, a page or frame a line): [bold]{result.combined}[/bold]")
     out.print(f"each document's page text: [bold]{settings.results_dir / 'pages'}[/bold]")
     out.print(f"batch manifest: [bold]{settings.batches_dir / (result.batch_id + '.json')}[/bold]")
 
@@ -32,20 +32,20 @@ def print_ocr_eval(report: dict) -> None:
     t.add_column("CER", justify="right")
     t.add_column("WER", justify="right")
     for name, r in report["engines"].items():
-        for label, part in ((f"generated ({report.get('split', 'heldout')})", r["heldout"]), ("real scans", r["real"])):
+        for label, part in ((f"generated ({report['split']})", r["generated"]), ("real scans", r["real"])):
             if part:
                 o = part["overall"]
                 t.add_row(name, label, str(o["pages"]), f"{o['cer']:.4f}", f"{o['wer']:.4f}")
     out.print(t)
     for dim in ("layout", "font", "degradation", "kind"):
-        t = Table(title=f"CER by {dim} (generated, {report.get('split', 'heldout')})")
+        t = Table(title=f"CER by {dim} (generated, {report['split']})")
         t.add_column(dim)
         names = list(report["engines"])
         for n in names:
             t.add_column(n, justify="right")
-        groups = sorted({g for n in names for g in report["engines"][n]["heldout"].get(dim, {})})
+        groups = sorted({g for n in names for g in report["engines"][n]["generated"].get(dim, {})})
         for g in groups:
-            t.add_row(g, *(f"{report['engines'][n]['heldout'].get(dim, {}).get(g, {}).get('cer', float('nan')):.4f}" for n in names))
+            t.add_row(g, *(f"{report['engines'][n]['generated'].get(dim, {}).get(g, {}).get('cer', float('nan')):.4f}" for n in names))
         out.print(t)
     if "ablation" in report:
         t = Table(title="cleanup ablation (CER, first engine)")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from typing import Protocol
 
 import numpy as np
 from pydantic import BaseModel
 
 from models.page import Word
+
+
+def ocr_threads() -> int:
+    """Threads an engine may use: all cores, unless set (worker processes set 1: one engine per
+    core reads faster than one engine on all cores)."""
+    return int(os.environ.get("CROSSTRACK_OCR_THREADS", "0")) or (os.cpu_count() or 1)
 
 
 class OcrOptions(BaseModel):

@@ -10,7 +10,6 @@ character step is a space.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 import warnings
 from importlib.metadata import version
@@ -21,7 +20,7 @@ import numpy as np
 from models.errors import MissingDependencyError, OcrEngineError
 from models.page import Word
 
-from .base import OcrOptions
+from .base import OcrOptions, ocr_threads
 from .sizing import detector_side
 
 SPACE_GAP = 1.7  # a column gap this many times the median step between characters is a space
@@ -65,7 +64,7 @@ class PaddleOcrEngine:
         args.return_word_box = True
         args.use_gpu = False
         args.enable_mkldnn = False  # oneDNN crashes on some CPUs with these models
-        args.cpu_threads = int(os.environ.get("CROSSTRACK_OCR_THREADS", "0")) or (os.cpu_count() or 1)
+        args.cpu_threads = ocr_threads()
         args.det_limit_type = "max"
         args.show_log = False
         self._args = args

@@ -5,7 +5,6 @@ The models ship inside the `rapidocr` wheel; nothing is downloaded.
 
 from __future__ import annotations
 
-import os
 from importlib.metadata import version
 
 import cv2
@@ -14,13 +13,8 @@ import numpy as np
 from models.errors import MissingDependencyError, OcrEngineError
 from models.page import Word
 
-from .base import OcrOptions
+from .base import OcrOptions, ocr_threads
 from .sizing import detector_side
-
-
-def _threads() -> int:
-    # Worker processes set 1: one engine per core reads faster than one engine on all cores.
-    return int(os.environ.get("CROSSTRACK_OCR_THREADS", "0")) or (os.cpu_count() or 1)
 
 
 class RapidOcrEngine:
@@ -42,7 +36,7 @@ class RapidOcrEngine:
                 "Global.max_side_len": 100_000,
                 "Det.limit_type": "max",
                 "Det.limit_side_len": 1280,
-                "EngineConfig.onnxruntime.intra_op_num_threads": _threads(),
+                "EngineConfig.onnxruntime.intra_op_num_threads": ocr_threads(),
                 "EngineConfig.onnxruntime.inter_op_num_threads": 1,
             }
         )
