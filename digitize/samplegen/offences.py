@@ -6,10 +6,9 @@ import functools
 import random
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-OFFENCE_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "ma-offenses" / "complaint_manual_index.csv"
-_FALLBACK_CSV = Path("/work/shared/data/ma-offenses/complaint_manual_index.csv")
+from models.reference import COMPLAINT_INDEX_CSV
+
 
 # Chapters that make up nearly all criminal records; the rest of the index is regulatory.
 CRIMINAL_CHAPTERS = {"265", "266", "268", "269", "272", "94C", "90", "274", "127", "140",
@@ -51,7 +50,7 @@ def _year(s: str) -> int | None:
 
 @functools.lru_cache(maxsize=1)
 def load_offences() -> tuple[Offence, ...]:
-    path = OFFENCE_CSV if OFFENCE_CSV.exists() else _FALLBACK_CSV
+    path = COMPLAINT_INDEX_CSV
     out = []
     # Rows are whole-line quoted (some with curly quotes), so split by hand from the right.
     for raw in path.read_text(encoding="utf-8").splitlines()[1:]:
