@@ -29,3 +29,22 @@ def grouped_bars(path: Path, title: str, groups: list[str], series: dict[str, li
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def reliability_chart(path: Path, rows: list[dict], title: str) -> Path:
+    """Stated confidence against observed accuracy per bin; the diagonal is perfect calibration."""
+    fig, ax = plt.subplots(figsize=(5, 5))
+    xs = [r["confidence"] for r in rows]
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
+    ax.plot(xs, [r["accuracy"] for r in rows], marker="o", label="observed")
+    for r in rows:
+        ax.annotate(str(r["n"]), (r["confidence"], r["accuracy"]), fontsize=7, textcoords="offset points", xytext=(3, -9))
+    ax.set_xlabel("stated confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

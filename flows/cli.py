@@ -206,3 +206,147 @@ def bench_ocr(
     print_ocr_bench(report)
     typer.echo(json.dumps(report))
 
+
+
+train_app = typer.Typer(help="Train the project's models.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+def _read_pages(path: Path):
+    """`crosstrack digitize --json` output: page objects, and the error objects of rejected files."""
+    from digitize.parallel import Rejected
+    from models.page import PageText
+
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                yield Rejected(obj["source"], obj["error"]) if "error" in obj else PageText.model_validate(obj)
+            except (ValueError, KeyError) as e:
+                yield Rejected(f"{path}:{n}", f"not a page object of `crosstrack digitize --json`: {e}")
+
+
+@app.command()
+def extract(
+    files: Annotated[Optional[list[str]], typer.Argument(help="image or PDF files (digitized first)")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON Lines on stdout, one object per record")] = False,
+    from_pages: Annotated[Optional[Path], typer.Option(help="read page text from this `crosstrack digitize --json` output instead")] = None,
+    engine: EngineOpt = None,
+    workers: Annotated[Optional[int], typer.Option(help="OCR processes")] = None,
+) -> None:
+    """Find records in documents: fields and charges, normalized, each with its text, box and confidence."""
+    from digitize.parallel import Rejected, read_files
+    from extract.pipeline import Extractor
+
+    settings = Settings.from_env()
+    if not files and from_pages is None:
+        err.print("[red]error:[/red] give files, or --from-pages with the output of `crosstrack digitize --json`")
+        raise typer.Exit(int(ExitCode.bad_args))
+    rejected = 0
+    try:
+        extractor = Extractor.load()
+        with progress() as bar:
+            task = bar.add_task("extract", total=len(files or []) or None)
+            items = _read_pages(from_pages) if from_pages else read_files(files, settings, engine or settings.ocr_engine, ReadOptions(), workers, lambda _: bar.advance(task))
+            for item in items:
+                if isinstance(item, Rejected):
+                    rejected += 1
+                    err.print(f"[yellow]rejected[/yellow] {item.source}: {item.error}")
+                    records = [item.cli_record()]
+                else:
+                    records = [r.cli_record() for r in extractor.extract_pages([item])]
+                for rec in records:
+                    if jsonl:
+                        sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    else:
+                        typer.echo(json.dumps(rec, ensure_ascii=False, indent=1))
+                sys.stdout.flush()
+    except CrosstrackError as e:
+        _fail(e)
+    raise typer.Exit(int(ExitCode.rejected) if rejected else 0)
+
+
+@app.command("normalize-charges")
+def normalize_charges(
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="JSON Lines out (the default and only format)")] = True,
+    year: Annotated[Optional[int], typer.Option(help="the records' year, to prefer offences in force then")] = None,
+) -> None:
+    """Read one charge text per line on stdin; write its statute, offence code, description, category and level."""
+    from extract.charges import normalize_charge
+    from extract.offences import load_offence_table
+
+    table = load_offence_table()
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if text.strip():
+            sys.stdout.write(json.dumps(normalize_charge(text, table, year).cli_record(), ensure_ascii=False) + "\n")
+
+
+@train_app.command("ner")
+def train_ner(
+    out: Annotated[Optional[Path], typer.Option(help="model folder (default: the one the extractor loads)")] = None,
+    n_train: Annotated[int, typer.Option(help="generated training documents")] = 3000,
+    n_dev: Annotated[int, typer.Option(help="generated dev documents (early stopping, calibration)")] = 400,
+    max_steps: Annotated[int, typer.Option(help="training steps")] = 3000,
+    seed: int = 0,
+) -> None:
+    """Train the NER from spacy.blank("en") on the generated corpus, then fit the confidence model."""
+    from extract.nlp.train import TrainOptions, train_ner as run_train
+    from extract.pipeline import model_dir
+
+    target = out or model_dir()
+    result = run_train(target, TrainOptions(n_train=n_train, n_dev=n_dev, seed=seed, max_steps=max_steps), log=err.print)
+    typer.echo(json.dumps({"model": str(target), **result}))
+
+
+@eval_app.command("extract")
+def eval_extract(
+    count: Annotated[int, typer.Option(help="generated documents")] = 600,
+    seed: int = 4242,
+    split: Annotated[str, typer.Option(help="heldout (layout families never trained on) or dev")] = "heldout",
+    modes: Annotated[str, typer.Option(help="comma-separated: both, rules, ner")] = "both,rules,ner",
+    noise: Annotated[float, typer.Option(help="share of documents with OCR noise")] = 0.3,
+    out: Annotated[Optional[Path], typer.Option(help="report folder")] = None,
+) -> None:
+    """Field precision, recall and F1 per field and layout; calibration of confidences."""
+    from .extract_eval import run_extract_eval
+    from .report import print_extract_eval
+
+    settings = Settings.from_env()
+    out = out or settings.results_dir / "eval-extract"
+    try:
+        with progress() as bar:
+            report = run_extract_eval(out, count, seed, split, modes.split(","), noise, bar)
+    except CrosstrackError as e:
+        _fail(e)
+    print_extract_eval(report)
+    typer.echo(f"report: {out / 'extract_eval.json'}; charts: {', '.join(report['charts'])}")
+
+
+@eval_app.command("statutes")
+def eval_statutes() -> None:
+    """Citation parsing and offence-table lookup on the real offence table's own citation texts."""
+    from .report import out as console
+    from .statute_eval import print_statute_report, run_statute_eval
+
+    report = run_statute_eval()
+    print_statute_report(report, console)
+    typer.echo(json.dumps({k: v for k, v in report.items() if k not in {"rows", "failures"}}))
+
+
+@bench_app.command("extract")
+def bench_extract(
+    count: Annotated[int, typer.Option(help="generated documents")] = 400,
+    seed: int = 77,
+    modes: Annotated[str, typer.Option(help="comma-separated: both, rules, ner")] = "both,rules",
+) -> None:
+    """Records per second after OCR (one process)."""
+    from .extract_bench import run_extract_bench
+
+    try:
+        report = run_extract_bench(count, seed, modes.split(","))
+    except CrosstrackError as e:
+        _fail(e)
+    typer.echo(json.dumps(report))

@@ -67,3 +67,31 @@ def print_ocr_bench(report: dict) -> None:
     for r in report["results"]:
         t.add_row(r["engine"], f"{r['seconds']:.1f}", f"{r['frames_per_second']:.3f}", f"{r['peak_rss_mb']:.0f}")
     out.print(t)
+
+
+def print_extract_eval(report: dict) -> None:
+    modes = list(report["modes"])
+    t = Table(title=f"Extraction on {report['split']} layouts ({report['documents']} documents): F1")
+    t.add_column("field")
+    for m in modes:
+        t.add_column(m, justify="right")
+    fields = sorted({f for m in modes for f in report["modes"][m]["fields"]})
+    for f in fields:
+        t.add_row(f, *(f"{report['modes'][m]['fields'].get(f, {}).get('f1', float('nan')):.3f}" for m in modes))
+    t.add_row("[bold]all fields[/bold]", *(f"[bold]{report['modes'][m]['overall']['f1']:.4f}[/bold]" for m in modes))
+    out.print(t)
+    lt = Table(title="F1 per layout family")
+    lt.add_column("layout")
+    for m in modes:
+        lt.add_column(m, justify="right")
+    for lay in sorted(report["modes"][modes[0]]["layouts"]):
+        lt.add_row(lay, *(f"{report['modes'][m]['layouts'].get(lay, {}).get('f1', float('nan')):.3f}" for m in modes))
+    out.print(lt)
+    if "both" in report["modes"]:
+        b = report["modes"]["both"]
+        rt = Table(title=f"Confidence calibration (both): ECE {b['ece']:.4f}; accuracy at >= 0.95: {b['accuracy_at_0.95']:.4f} ({b['share_at_0.95']:.0%} of values)")
+        for col in ("bin", "n", "confidence", "accuracy"):
+            rt.add_column(col, justify="right")
+        for r in b["reliability"]:
+            rt.add_row(r["bin"], str(r["n"]), f"{r['confidence']:.3f}", f"{r['accuracy']:.3f}")
+        out.print(rt)

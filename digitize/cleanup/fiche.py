@@ -27,6 +27,8 @@ MIN_ASPECT = 0.6  # cell width / height, and its inverse: fiche frames are near 
 # tone within this many grey levels of the film base.
 BLANK_RATIO = 0.06
 BLANK_TONE = 30.0
+MAX_SKEW = 8.0  # degrees
+PEAK_SHARE = 0.5  # autocorrelation peaks this close to the highest are the period or its multiples
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,12 @@ def _grids(prof: np.ndarray, lo: float, hi: float, tone: np.ndarray, base: float
     ac = ac / ac[0]
     lo, hi = int(max(3, lo)), int(min(len(p) * 0.6, hi))
     peaks = [i for i in range(lo, hi - 1) if ac[i] >= ac[i - 1] and ac[i] >= ac[i + 1] and ac[i] > 0.05]
-    found = (_bands(prof, float(lag), tone, base) for lag in sorted(sorted(peaks, key=lambda i: -ac[i])[:6]))
+    if not peaks:
+        return []
+    # The grid's period dominates; side lobes and in-frame line periods are far weaker. Of the
+    # strong peaks (the period and its multiples) the shortest is the pitch.
+    strong = [i for i in peaks if ac[i] >= PEAK_SHARE * max(ac[peaks])]
+    found = (_bands(prof, float(lag), tone, base) for lag in strong)
     return [b for b in found if b is not None]
 
 
@@ -128,11 +135,36 @@ def _cells(offset: float, pitch: float, n: int) -> list[tuple[float, float]]:
     return out
 
 
+def _sheet_angle(small: np.ndarray) -> float:
+    """Skew in degrees (positive: counter-clockwise rotation fixes it), from the sharpness of the
+    row profile of the edge map. Text at sheet scale is a haze that noise swamps, but the film
+    bands between rows run the sheet's whole width: sheared strip profiles line up only at the
+    right angle. Shearing 1D profiles is far cheaper than rotating the image for each angle."""
+    edges = _ink(small)
+    h, w = edges.shape
+    n = 24
+    bounds = np.linspace(0, w, n + 1).astype(int)
+    profs = np.stack([edges[:, a:b].mean(axis=1) for a, b in zip(bounds[:-1], bounds[1:])])
+    centres = (bounds[:-1] + bounds[1:]) / 2 - w / 2
+    pad = int(np.ceil(w * np.tan(np.radians(MAX_SKEW)) / 2)) + 1
+    padded = np.pad(profs, ((0, 0), (pad, pad)))
+
+    def sharpness(angle: float) -> float:
+        shifts = np.rint(centres * np.tan(np.radians(angle))).astype(int)
+        total = sum(np.roll(p, -s) for p, s in zip(padded, shifts))
+        return float(np.var(total))
+
+    coarse = np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.1)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.1, best + 0.1 + 1e-9, 0.02)
+    return float(max(fine, key=sharpness))
+
+
 def deskew_sheet(gray: np.ndarray) -> np.ndarray:
     """A sheet scanned askew has no straight bands: level it first (angles of a few degrees)."""
     scale = min(1.0, WORK_SIDE / max(gray.shape))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    angle = estimate_angle(255 - small if is_negative(small) else small)
+    angle = _sheet_angle(small)
     if abs(angle) < 0.1:
         return gray
     h, w = gray.shape
@@ -147,10 +179,31 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
     scale = min(1.0, WORK_SIDE / max(h, w))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     edges = _ink(small)
-    sh, sw = edges.shape
     # Film base: the sheet's outer margin, below and beside the grid.
     base = float(np.median(np.concatenate([small[-3:].ravel(), small[:, :3].ravel(), small[:, -3:].ravel()])))
-    grid = None
+    grid = _find_grid(small, edges, base)
+    if grid is None:
+        return None
+    rows, cols = grid
+    ink = np.array([[edges[_inner(*ys), _inner(*xs)].mean() for xs in cols] for ys in rows])
+    typical = np.median(ink[ink > 0]) if (ink > 0).any() else 0
+    if typical <= 0:
+        return None
+    if not _type_is_small(gray, rows, cols, ink, scale):
+        return None
+    frames = []
+    for r, (y0, y1) in enumerate(rows):
+        for c, (x0, x1) in enumerate(cols):
+            tone = abs(float(small[_inner(y0, y1), _inner(x0, x1)].mean()) - base)
+            if ink[r, c] < BLANK_RATIO * typical and tone < BLANK_TONE:
+                continue
+            frames.append(SheetFrame(r, c, (int(x0 / scale), int(y0 / scale), int(x1 / scale), int(y1 / scale))))
+    return frames or None
+
+
+def _find_grid(small: np.ndarray, edges: np.ndarray, base: float):
+    """Row and column cells (start, end) in `small`'s pixels, or None where there is no grid."""
+    sh, sw = edges.shape
     for by in _grids(_profile(edges, 0), sh / 12, sh / 1.5, small.mean(axis=1), base):
         rows = _cells(*by, sh)
         if not rows:
@@ -161,31 +214,14 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
             # A frame holds a page, portrait or landscape: a cell flatter than that is a
             # sub-period of the real grid (empty lines at the same height in every frame).
             if MIN_ASPECT <= bx[1] / by[1] <= 1 / MIN_ASPECT:
-                grid = rows, _cells(*bx, sw)
-                break
-        if grid:
-            break
-    if grid is None:
-        return None
-    rows, cols = grid
-    def inner(a: float, b: float) -> slice:  # the cell less its margins, where neighbours' edges fall
-        m = 0.1 * (b - a)
-        return slice(int(a + m), int(b - m))
+                return rows, _cells(*bx, sw)
+    return None
 
-    ink = np.array([[edges[inner(*ys), inner(*xs)].mean() for xs in cols] for ys in rows])
-    typical = np.median(ink[ink > 0]) if (ink > 0).any() else 0
-    if typical <= 0:
-        return None
-    if not _type_is_small(gray, rows, cols, ink, scale):
-        return None
-    frames = []
-    for r, (y0, y1) in enumerate(rows):
-        for c, (x0, x1) in enumerate(cols):
-            tone = abs(float(small[inner(y0, y1), inner(x0, x1)].mean()) - base)
-            if ink[r, c] < BLANK_RATIO * typical and tone < BLANK_TONE:
-                continue
-            frames.append(SheetFrame(r, c, (int(x0 / scale), int(y0 / scale), int(x1 / scale), int(y1 / scale))))
-    return frames or None
+
+def _inner(a: float, b: float) -> slice:
+    """The cell less its margins, where neighbours' edges fall."""
+    m = 0.1 * (b - a)
+    return slice(int(a + m), int(b - m))
 
 
 def _type_is_small(gray: np.ndarray, rows, cols, ink: np.ndarray, scale: float) -> bool:

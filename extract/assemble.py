@@ -1,0 +1,284 @@
+"""A record region's entities → a record candidate: fields and charges, normalized, with evidence.
+
+Each value keeps what the confidence model needs (`Evidence`): whether NER and rules agreed, how
+sure OCR was, whether normalizing needed repairs, and whether validation passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from extract.entities import Entity
+from extract.geometry import PageGeometry
+from extract.normalize.dates import normalize_date
+from extract.normalize.dispositions import normalize_disposition
+from extract.normalize.events import date_role
+from extract.normalize.identifiers import normalize_identifier
+from extract.normalize.names import normalize_name
+from extract.normalize.places import normalize_court, normalize_facility
+from extract.normalize.sentences import normalize_sentence, sentence_in_range
+from extract.normalize.statutes import parse_citation
+from extract.offences import OffenceTable
+from extract.segment import Region
+
+ID_FIELDS = {"SID": "sid", "DOCKET": "docket", "COMMIT_NO": "commitment_no",
+             "BOOKING_NO": "booking_no", "PCF": "pcf"}
+ID_KINDS = {"sid": "sid", "docket": "docket", "commitment_no": "commitment_no",
+            "booking_no": "booking_no", "pcf": "pcf"}
+
+
+@dataclass
+class Evidence:
+    agreement: str
+    ocr: float
+    certainty: float
+    valid: bool
+
+
+@dataclass
+class Value:
+    value: object
+    text: str
+    group: str  # confidence model group: identity, date, id, place, statute, offense, disposition, sentence
+    evidence: Evidence
+    start: int
+    end: int
+
+
+@dataclass
+class Assembled:
+    first_line: int
+    last_line: int
+    event_type: str
+    fields: dict[str, Value] = field(default_factory=dict)
+    charges: list[dict[str, Value]] = field(default_factory=list)
+
+
+def _ev(ent: Entity, geo: PageGeometry, certainty: float, valid: bool) -> Evidence:
+    return Evidence(ent.agreement, geo.ocr_confidence(ent.start, ent.end), certainty, valid)
+
+
+def _value(ent: Entity, geo: PageGeometry, value, group: str, certainty: float, valid: bool) -> Value:
+    return Value(value, ent.text, group, _ev(ent, geo, certainty, valid), ent.start, ent.end)
+
+
+def _context(ent: Entity, region_ents: list[Entity], geo: PageGeometry) -> str:
+    """The label words printed before a value on its line (after the previous entity)."""
+    line_start = geo.line_starts[ent.line]
+    prev_end = max([e.end for e in region_ents if e.line == ent.line and e.end <= ent.start], default=line_start)
+    ctx = geo.text[prev_end:ent.start]
+    if not re.search(r"[A-Za-z]{2,}", ctx):  # a value right after another: look a little further back
+        ctx = geo.text[max(line_start, ent.start - 40):ent.start]
+    return ctx
+
+
+def _header_above(ent: Entity, header_line: int | None, geo: PageGeometry) -> str:
+    """For a table: the column-header words above the value."""
+    if header_line is None or header_line < 0:
+        return ""
+    x0, x1 = geo.column(ent.start, ent.end)
+    text = geo.line_text(header_line)
+    base = geo.line_starts[header_line]
+    words = []
+    for m in re.finditer(r"\S+(?: \S+)?", text):
+        hx0, hx1 = geo.column(base + m.start(), base + m.end())
+        if hx1 >= x0 - 2 and hx0 <= x1 + 2:
+            words.append(m.group())
+    return " ".join(words)
+
+
+class Assembler:
+    def __init__(self, table: OffenceTable):
+        self.table = table
+
+    def assemble(self, region: Region, geo: PageGeometry, page_text_upper: str) -> Assembled:
+        ents = region.entities + region.shared
+        rec = Assembled(region.first_line, region.last_line, "other")
+        fields = rec.fields
+        # Identity and identifiers: the first reading of each wins (headers come first).
+        dob_ent = next((e for e in ents if e.label == "DOB"), None)
+        for e in ents:
+            if e.label == "PERSON" and "name" not in fields:
+                r = normalize_name(e.text)
+                if r.ok:
+                    fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True)
+            elif e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
+                name = ID_FIELDS[e.label]
+                r = normalize_identifier(e.text, ID_KINDS[name])
+                fields[name] = _value(e, geo, r.value, "id", r.certainty, r.ok)
+            elif e.label == "COURT" and "court" not in fields:
+                r = normalize_court(e.text)
+                if r.ok:
+                    fields["court"] = _value(e, geo, r.value, "place", r.certainty, True)
+            elif e.label == "FACILITY" and "facility" not in fields and not _inside_sentence(e, ents):
+                r = normalize_facility(e.text)
+                if r.ok:
+                    fields["facility"] = _value(e, geo, r.value, "place", r.certainty, True)
+        untyped = self._dates(region, ents, dob_ent, geo, fields)
+        rec.charges = self._charges(region, geo, fields)
+        rec.event_type = event_type(region, geo, fields, rec.charges, page_text_upper)
+        if rec.event_type in FALLBACK_ROLE:
+            self._untyped_dates(region, untyped, geo, fields, FALLBACK_ROLE[rec.event_type])
+        return rec
+
+    def _dates(self, region: Region, ents: list[Entity], dob_ent: Entity | None, geo: PageGeometry, fields: dict) -> list[Entity]:
+        """Fill the date fields whose role the label words tell; return the dates without a role."""
+        events = [e for e in ents if e.label == "DATE"]
+        first_event = None
+        for e in events:
+            r = normalize_date(e.text)
+            if r.ok:
+                d = dt.date.fromisoformat(r.value)
+                first_event = d if first_event is None else min(first_event, d)
+        if dob_ent is not None:
+            r = normalize_date(dob_ent.text, before=first_event, role="dob")
+            if r.ok:
+                fields["dob"] = _value(dob_ent, geo, r.value, "date", r.certainty, _plausible_dob(r.value, first_event))
+        dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
+        untyped: list[Entity] = []
+        for e in events:
+            role = date_role(_context(e, ents, geo))
+            if role is None and region.kind == "item":
+                role = date_role(_header_above(e, region.header_line, geo))
+            if role == "dob" and "dob" not in fields:
+                r = normalize_date(e.text, role="dob")
+                if r.ok:
+                    fields["dob"] = _value(e, geo, r.value, "date", r.certainty, True)
+                continue
+            if role is None:
+                untyped.append(e)
+                continue
+            if role in {"projected"} or role in fields:
+                continue
+            r = normalize_date(e.text, after=dob, role=role)
+            if r.ok:
+                valid = dob is None or dt.date.fromisoformat(r.value) > dob
+                fields[role] = _value(e, geo, r.value, "date", r.certainty, valid)
+        return untyped
+
+    def _untyped_dates(self, region: Region, untyped: list[Entity], geo: PageGeometry, fields: dict, role: str) -> None:
+        """A list item's bare date, or a card's only date, takes the role its record type implies."""
+        if role in fields or not untyped:
+            return
+        if region.kind != "item" and len(untyped) > 1:
+            return  # docket entries and the like: no one date is the record's
+        e = untyped[0]
+        dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
+        r = normalize_date(e.text, after=dob, role=role)
+        if r.ok:
+            fields[role] = _value(e, geo, r.value, "date", r.certainty * 0.8, True)
+
+    def _charges(self, region: Region, geo: PageGeometry, fields: dict) -> list[dict[str, Value]]:
+        groups: list[dict[str, Entity]] = []
+        for e in region.entities:
+            if e.label not in {"STATUTE", "OFFENSE", "DISPOSITION", "SENTENCE"}:
+                continue
+            cur = groups[-1] if groups else None
+            starts_new = cur is None or e.label in cur and e.label in {"STATUTE", "OFFENSE"} \
+                or (e.label in {"STATUTE", "OFFENSE"} and ("DISPOSITION" in cur or "SENTENCE" in cur)
+                    and e.line > max(x.line for x in cur.values()))
+            if starts_new:
+                groups.append({e.label: e})
+            elif e.label not in cur:
+                cur[e.label] = e
+        year = None
+        for k in ("disposition_date", "offense_date", "admission_date", "arrest_date"):
+            if k in fields:
+                year = int(fields[k].value[:4])
+                break
+        return [c for c in (self._charge(g, geo, year) for g in groups) if c]
+
+    def _charge(self, g: dict[str, Entity], geo: PageGeometry, year: int | None) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        desc_ent, stat_ent = g.get("OFFENSE"), g.get("STATUTE")
+        cite = parse_citation(stat_ent.text, known=self.table.has_statute) if stat_ent else None
+        offence, score = None, 0.0
+        if cite is not None:
+            found = self.table.lookup(cite.canonical, year=year, description=desc_ent.text if desc_ent else None)
+            if found:
+                offence = found[0]
+                score = 1.0
+            out["statute"] = _value(stat_ent, geo, cite.canonical, "statute", 1.0, bool(found))
+        if offence is None and desc_ent is not None:
+            matches = self.table.match_description(desc_ent.text, year=year)
+            if matches:
+                offence, score = matches[0]
+                if stat_ent is None and score >= 0.6:
+                    # The statute read from the description alone: less sure than a printed one.
+                    out["statute"] = _value(desc_ent, geo, offence.statute, "statute", score * 0.8, True)
+        if desc_ent is not None:
+            value = offence.description if offence is not None and score >= 0.6 else desc_ent.text.upper()
+            out["description"] = _value(desc_ent, geo, value, "offense", score, offence is not None)
+        if offence is not None:
+            src = stat_ent or desc_ent
+            out["offense_code"] = _value(src, geo, offence.code, "offense", score, True)
+        if "DISPOSITION" in g:
+            r = normalize_disposition(g["DISPOSITION"].text)
+            if r.ok:
+                out["disposition"] = _value(g["DISPOSITION"], geo, r.value, "disposition", r.certainty, True)
+        if "SENTENCE" in g:
+            r = normalize_sentence(g["SENTENCE"].text)
+            if r.ok:
+                valid = offence is None or sentence_in_range(r.value, offence.level)
+                out["sentence"] = _value(g["SENTENCE"], geo, r.value, "sentence", r.certainty, valid)
+        return out
+
+
+def _inside_sentence(e: Entity, ents: list[Entity]) -> bool:
+    return any(x.label == "SENTENCE" and x.start <= e.start and e.end <= x.end for x in ents)
+
+
+def _plausible_dob(value: str, first_event: dt.date | None) -> bool:
+    d = dt.date.fromisoformat(value)
+    if first_event is None:
+        return 1880 < d.year < dt.date.today().year
+    age = (first_event - d).days / 365.25
+    return 7 <= age <= 100
+
+
+# What a record says happened, from the words on it; the first cue found wins.
+_CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
+    (r"PAROLE (?:IS )?REVOKED|REVOCATION|REVOKE", "parole_revoked"),
+    (r"PAROLE (?:IS )?DENIED|DENIED PAROLE|PAROLE: DENIED|DECISION:? ?DENY|DENIED|RESERVE", "parole_denied"),
+    (r"PAROLE (?:IS )?GRANTED|GRANTED PAROLE|DECISION:? ?GRANT|GRANTED|PAROLED TO", "parole_granted"),
+    (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|VOP\b", "probation_violation"),
+    (r"WARRANT", "warrant"),
+    (r"TRANSFER", "transfer"),
+    (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|RELEASED ON", "release"),
+    (r"COMMITMENT|ADMISSION|ADMITTED|RECEIVED AT", "admission"),
+    (r"BOOKING", "booking"),
+    (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION", "arrest"),
+]]
+FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date", "release": "release_date",
+                 "arrest": "arrest_date", "booking": "booking_date", "parole_granted": "hearing_date",
+                 "parole_denied": "hearing_date", "parole_revoked": "hearing_date",
+                 "probation_start": "disposition_date", "probation_violation": "hearing_date",
+                 "transfer": "admission_date"}
+
+
+def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
+    text = "\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)).upper()
+    if region.kind == "item":
+        for rx, t in _CUES:
+            if rx.search(text):
+                return t
+    if "hearing_date" in fields or "PAROLE BOARD" in page_upper:
+        for rx, t in _CUES[:3]:
+            if rx.search(page_upper):
+                return t
+    if region.kind == "item" and any("disposition" in c for c in charges):
+        return "disposition"
+    if "release_date" in fields and "admission_date" not in fields:
+        return "release"
+    if "admission_date" in fields or ("facility" in fields and "commitment_no" in fields):
+        return "admission"
+    for rx, t in _CUES[3:]:
+        if rx.search(page_upper[:400]):
+            return t
+    if any("disposition" in c or "sentence" in c for c in charges):
+        return "sentencing" if any("sentence" in c for c in charges) and not any("disposition" in c for c in charges) else "disposition"
+    if "arrest_date" in fields:
+        return "arrest"
+    return "other"

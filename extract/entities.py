@@ -1,0 +1,58 @@
+"""Entities of a page: the NER's and the rules', reconciled into one list with their agreement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from extract.nlp.rules import rule_spans
+
+# Labels whose shape rules are exact (a date is a date): on a conflict the rule's span wins.
+SHAPE_LABELS = {"DATE", "DOB", "STATUTE", "DOCKET", "SID", "PCF", "COMMIT_NO", "BOOKING_NO"}
+
+
+@dataclass
+class Entity:
+    start: int
+    end: int
+    label: str
+    text: str
+    agreement: str  # "both", "ner", "rules" or "conflict" (the other side read another label)
+    line: int = 0
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
+    inter = min(a1, b1) - max(a0, b0)
+    return inter / max(1, min(a1 - a0, b1 - b0)) if inter > 0 else 0.0
+
+
+def reconcile(doc: Doc) -> list[Entity]:
+    ner = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    rules = [(s.start_char, s.end_char, s.label_) for s in rule_spans(doc)]
+    out: list[Entity] = []
+    used_rules: set[int] = set()
+    for s, e, lab in ner:
+        match = [(i, r) for i, r in enumerate(rules) if _overlap(s, e, r[0], r[1]) > 0.5]
+        same = [(i, r) for i, r in match if r[2] == lab or {r[2], lab} == {"DATE", "DOB"}]
+        if same:
+            i, r = same[0]
+            used_rules.add(i)
+            # Exact shapes: take the rule's boundaries (the NER sometimes trims a trailing token).
+            s2, e2 = (r[0], r[1]) if lab in SHAPE_LABELS else (s, e)
+            out.append(Entity(s2, e2, lab, doc.text[s2:e2], "both"))
+        elif match:
+            i, r = match[0]
+            used_rules.add(i)
+            if r[2] in SHAPE_LABELS and lab not in {"PERSON"}:
+                out.append(Entity(r[0], r[1], r[2], doc.text[r[0]:r[1]], "conflict"))
+            else:
+                out.append(Entity(s, e, lab, doc.text[s:e], "conflict"))
+        else:
+            out.append(Entity(s, e, lab, doc.text[s:e], "ner"))
+    for i, (s, e, lab) in enumerate(rules):
+        if i in used_rules or any(_overlap(s, e, x.start, x.end) > 0 for x in out):
+            continue
+        out.append(Entity(s, e, lab, doc.text[s:e], "rules"))
+    out.sort(key=lambda x: x.start)
+    return out

@@ -1,0 +1,1 @@
+"""The spaCy pipeline: tokenizer rules for typewritten forms, rule entities, the trained NER."""

@@ -1,0 +1,237 @@
+"""Rule entities: values found by their shape (dates, citations, dockets) or by the label printed
+before them (`SID: 123456`, `NAME: HALL, ARTHUR E.`).
+
+Rules are precise where the NER generalizes; agreement between the two is the strongest
+confidence signal, so they run separately and are compared later (`extract/confidence.py`).
+Patterns live in `patterns.json` so they can be reviewed and extended as data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from extract.normalize.dates import find_dates
+from extract.normalize.statutes import find_citations
+
+PATTERNS_PATH = Path(__file__).with_name("patterns.json")
+RULES_KEY = "rules"  # doc.spans key the component writes
+
+
+@dataclass(frozen=True)
+class Ent:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Patterns:
+    labelled: tuple[tuple[re.Pattern, str], ...]
+    enders: re.Pattern
+    dispositions: re.Pattern
+    sentence_words: frozenset[str]
+    sentence_triggers: frozenset[str]
+    courts: tuple[re.Pattern, ...]
+    facilities: tuple[re.Pattern, ...]
+    docket: re.Pattern
+
+
+def _words_re(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=4)
+def load_patterns(path: Path = PATTERNS_PATH) -> Patterns:
+    data = json.loads(path.read_text())
+    labelled = []
+    for label, words in data["labelled"].items():
+        # A label word, not part of a longer word, then its separator.
+        labelled.append((re.compile(rf"(?<![A-Za-z0-9])(?:{_words_re(words)})(?![A-Za-z])\s*[:#.\-]?\s*", re.I), label))
+    labelled.sort(key=lambda p: -len(p[0].pattern))
+    return Patterns(
+        labelled=tuple(labelled),
+        enders=re.compile(rf"(?<![A-Za-z])(?:{_words_re(data['labels_that_end_a_value'])})(?![A-Za-z])\s*[:#]", re.I),
+        dispositions=re.compile(rf"(?<![A-Za-z])(?:{_words_re(data['dispositions'])})(?![A-Za-z])", re.I),
+        sentence_words=frozenset(data["sentence_words"]),
+        sentence_triggers=frozenset(data["sentence_triggers"]),
+        courts=tuple(re.compile(p) for p in data["court_shapes"]),
+        facilities=tuple(re.compile(p) for p in data["facility_shapes"]),
+        docket=re.compile(data["docket_shape"]),
+    )
+
+
+_ID = re.compile(r"[A-Z0-9][A-Z0-9\-]{2,15}(?![A-Za-z0-9])", re.I)
+_NAME = re.compile(r"[A-Z][A-Za-z'\-]*\.?(?:,? (?:[A-Z][A-Za-z'\-]*\.?)){1,4}")
+_NUMBER = re.compile(r"^\$?[0-9OIl]+(?:[./][0-9]+)?\.?$|^\(?INDET\.?\)?$")
+
+
+class _Line:
+    """Entities on one line; later finds may not overlap earlier (higher-priority) ones."""
+
+    def __init__(self, text: str, offset: int):
+        self.text, self.offset, self.ents = text, offset, []
+
+    def free(self, s: int, e: int) -> bool:
+        return e > s and all(e <= x.start or s >= x.end for x in self.ents)
+
+    def add(self, s: int, e: int, label: str) -> bool:
+        # Trim spaces and trailing separators so the span starts and ends on a word.
+        while s < e and self.text[s] in " ,;:":
+            s += 1
+        while e > s and self.text[e - 1] in " ,;:":
+            e -= 1
+        if self.free(s, e):
+            self.ents.append(Ent(s, e, label))
+            return True
+        return False
+
+
+def _value_end(line: _Line, start: int, pats: Patterns, max_words: int) -> int:
+    """Where a free-text value that starts at `start` ends: next label, a wide gap or the line end."""
+    end = len(line.text)
+    m = pats.enders.search(line.text, start + 1)
+    if m:
+        end = m.start()
+    gap = line.text.find("  ", start)
+    if gap != -1:
+        end = min(end, gap)
+    words = line.text[start:end].split(" ")
+    if len(words) > max_words:
+        end = start + len(" ".join(words[:max_words]))
+    return end
+
+
+def _sentence_at(text: str, start: int, pats: Patterns) -> int:
+    """End of a run of sentence vocabulary starting at `start` (or `start` when it has no trigger)."""
+    pos, end, seen = start, start, False
+    for m in re.finditer(r"\S+", text[start:]):
+        tok = m.group().upper().rstrip(",;")
+        if tok in pats.sentence_words or _NUMBER.match(tok) or re.fullmatch(r"\d+(?:YRS?|MOS?|DAYS)", tok):
+            if tok in pats.sentence_triggers or re.fullmatch(r"\$\d[\d,.]*|\d+(?:YRS?|MOS?|DAYS)", tok):
+                seen = True
+            end = start + m.end()
+            continue
+        break
+    del pos
+    return end if seen else start
+
+
+def _labelled(line: _Line, pats: Patterns) -> None:
+    t = line.text
+    for rx, label in pats.labelled:
+        for m in rx.finditer(t):
+            v = m.end()
+            if v >= len(t) or not line.free(m.start(), v):
+                continue
+            if label == "DOB":
+                d = [x for x in find_dates(t[v:]) if x[0] <= 1]
+                if d:
+                    line.add(v + d[0][0], v + d[0][1], "DOB")
+            elif label in {"SID", "PCF", "COMMIT_NO", "BOOKING_NO", "DOCKET"}:
+                idm = pats.docket.match(t, v) if label == "DOCKET" else None
+                idm = idm or _ID.match(t, v)
+                if idm and any(c.isdigit() for c in idm.group()):
+                    line.add(idm.start(), idm.end(), label)
+            elif label == "PERSON":
+                nm = _NAME.match(t, v)
+                if nm:
+                    line.add(v, min(nm.end(), _value_end(line, v, pats, 5)), "PERSON")
+            elif label == "DISPOSITION":
+                dm = pats.dispositions.match(t, v)
+                if dm:
+                    line.add(dm.start(), dm.end(), "DISPOSITION")
+            elif label == "SENTENCE":
+                e = _sentence_at(t, v, pats)
+                if e > v:
+                    line.add(v, e, "SENTENCE")
+            elif label in {"COURT", "FACILITY", "OFFENSE"}:
+                line.add(v, _value_end(line, v, pats, 8), label)
+
+
+def _shapes(line: _Line, pats: Patterns) -> None:
+    t = line.text
+    for m in pats.docket.finditer(t):
+        line.add(m.start(), m.end(), "DOCKET")
+    for c in find_citations(t):
+        line.add(c.start, c.end, "STATUTE")
+    for s, e in find_dates(t):
+        line.add(s, e, "DATE")
+    upper = t.upper()
+    for rx, label in [(r, "COURT") for r in pats.courts] + [(r, "FACILITY") for r in pats.facilities]:
+        for m in rx.finditer(upper):
+            line.add(m.start(), m.end(), label)
+    for m in pats.dispositions.finditer(t):
+        line.add(m.start(), m.end(), "DISPOSITION")
+    for m in re.finditer(r"(?:(?<=\s)|^)\S", t):
+        if line.free(m.start(), m.start() + 1):
+            e = _sentence_at(t, m.start(), pats)
+            if e > m.start() and len(t[m.start():e].split()) >= 2:
+                line.add(m.start(), e, "SENTENCE")
+
+
+def _offence_beside_statute(line: _Line) -> None:
+    """On a charge line the words beside a citation, not otherwise claimed, are the offence."""
+    if not any(x.label == "STATUTE" for x in line.ents):
+        return
+    taken = sorted(line.ents, key=lambda x: x.start)
+    cuts = [0] + [p for x in taken for p in (x.start, x.end)] + [len(line.text)]
+    best = None
+    for s, e in zip(cuts[::2], cuts[1::2]):
+        seg = line.text[s:e]
+        m = re.search(r"[A-Za-z&][A-Za-z0-9&/'.,+\- ]*[A-Za-z0-9.)$]", seg.strip(" -()"))
+        if not m:
+            continue
+        core = seg.strip(" -()")
+        s2 = s + seg.index(core) + m.start()
+        e2 = s + seg.index(core) + m.end()
+        words = re.findall(r"[A-Za-z]{2,}", line.text[s2:e2])
+        if len(words) >= 1 and (best is None or e2 - s2 > best[1] - best[0]):
+            best = (s2, e2)
+    if best:
+        s, e = best
+        s += len(re.match(r"(?:(?:COUNT|CT\.?|NO\.?)\s*)?\d{0,2}[.)]?\s*", line.text[s:e], re.I).group())
+        line.add(s, e, "OFFENSE")
+
+
+def find_rule_entities(text: str, patterns: Patterns | None = None) -> list[Ent]:
+    """All rule entities in `text` (lines separated by "\\n"), as character spans."""
+    pats = patterns or load_patterns()
+    out: list[Ent] = []
+    offset = 0
+    for raw in text.split("\n"):
+        line = _Line(raw, offset)
+        _labelled(line, pats)
+        _shapes(line, pats)
+        _offence_beside_statute(line)
+        out.extend(Ent(x.start + offset, x.end + offset, x.label) for x in line.ents)
+        offset += len(raw) + 1
+    return sorted(out, key=lambda x: x.start)
+
+
+@Language.factory("crosstrack_rules")
+def make_rules(nlp: Language, name: str):
+    return RuleComponent()
+
+
+class RuleComponent:
+    """Writes the rule entities to `doc.spans["rules"]`, leaving `doc.ents` to the NER."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for ent in find_rule_entities(doc.text):
+            span = doc.char_span(ent.start, ent.end, ent.label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.spans[RULES_KEY] = spans
+        return doc
+
+
+def rule_spans(doc: Doc) -> list[Span]:
+    return list(doc.spans.get(RULES_KEY, []))

@@ -1,0 +1,66 @@
+"""`crosstrack train ner`: generate the corpus, train the NER from spacy.blank("en") with
+`ner.cfg`, then fit the confidence model on the dev split. Held-out layout families are never
+used here (they are for `crosstrack eval extract`)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import spacy
+from spacy.cli.train import train as spacy_train
+
+from extract.confidence import ConfidenceModel
+from extract.corpus import generate
+from extract.corpus.spacy_docs import write_docbin
+from extract.nlp.tokenizer import customize
+
+CONFIG = Path(__file__).with_name("ner.cfg")
+
+
+@dataclass
+class TrainOptions:
+    n_train: int = 3000
+    n_dev: int = 400
+    seed: int = 0
+    max_steps: int = 3000
+    noise: float = 0.35
+
+
+def train_ner(out: Path, opts: TrainOptions, log: Callable[[str], None] = print) -> dict:
+    """Train into `out` (a model folder) and write the confidence model beside it."""
+    from extract.evaluation import Score, score_doc
+    from extract.pipeline import Extractor, calibration_path
+
+    train_docs = generate(opts.n_train, "train", seed=opts.seed, noise=opts.noise)
+    dev_docs = generate(opts.n_dev, "dev", seed=opts.seed + 1, noise=opts.noise)
+    nlp = customize(spacy.blank("en"))
+    with tempfile.TemporaryDirectory(prefix="crosstrack-ner-") as tmp:
+        tmp = Path(tmp)
+        write_docbin(train_docs, nlp, tmp / "train.spacy")
+        write_docbin(dev_docs, nlp, tmp / "dev.spacy")
+        log(f"corpus: {len(train_docs)} train, {len(dev_docs)} dev documents")
+        spacy_train(CONFIG, tmp / "out", overrides={
+            "paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"),
+            "training.max_steps": opts.max_steps, "system.seed": opts.seed})
+        staged = out.with_name(out.name + ".new")
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.copytree(tmp / "out" / "model-best", staged)
+    # Swap in whole: a crash never leaves half a model where the extractor looks.
+    shutil.rmtree(out, ignore_errors=True)
+    staged.rename(out)
+
+    # Calibrate on dev with the uncalibrated model's evidence.
+    extractor = Extractor.load("both", out)
+    extractor.calibration = ConfidenceModel()
+    score = Score()
+    for doc, recs in zip(dev_docs, extractor.extract_texts((d.text, None) for d in dev_docs)):
+        score_doc(score, doc, recs)
+    model = ConfidenceModel.fit(score.samples)
+    model.save(calibration_path(out))
+    total = score.total()
+    log(f"dev field F1 {total.f1:.4f}; confidence model fitted on {len(score.samples)} values")
+    return {"dev_f1": round(total.f1, 4), "calibration_samples": len(score.samples)}

@@ -1,0 +1,71 @@
+"""Record segmentation: one record per page, or one per item of a list under a shared header.
+
+A probation printout lists a person's cases one a line, a movement history lists commitments,
+a jail register lists people: each item line carries its own key (a docket, or a date with a
+court or facility, or its own name with a date). A docket page with several counts is one record
+(its counts are charges). Fields printed once in the header belong to every item under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.entities import Entity
+
+# What a list's header can give each item under it (an item's own reading comes first).
+SHARED = {"PERSON", "DOB", "SID", "PCF", "COMMIT_NO", "DATE", "COURT", "FACILITY"}
+
+
+@dataclass
+class Region:
+    first_line: int
+    last_line: int
+    entities: list[Entity]
+    shared: list[Entity] = field(default_factory=list)  # header entities every item inherits
+    kind: str = "page"  # "page" or "item"
+    header_line: int | None = None  # the column-header line above a list, for date roles
+
+
+def _is_item(labels: set[str]) -> bool:
+    return ("DOCKET" in labels and len(labels & {"DATE", "COURT", "OFFENSE", "STATUTE", "DISPOSITION"}) >= 1) \
+        or ("DATE" in labels and bool(labels & {"COURT", "FACILITY"})) \
+        or ("PERSON" in labels and bool(labels & {"OFFENSE", "STATUTE", "DOCKET"})) \
+        or ("PERSON" in labels and "DATE" in labels and bool(labels & {"FACILITY", "COURT", "DOB"}))
+
+
+def _key(ents: list[Entity]) -> str:
+    for lab in ("DOCKET", "PERSON", "DATE"):
+        for e in ents:
+            if e.label == lab:
+                return lab + ":" + e.text
+    return ""
+
+
+def segment(entities: list[Entity], n_lines: int) -> list[Region]:
+    by_line: dict[int, list[Entity]] = {}
+    for e in entities:
+        by_line.setdefault(e.line, []).append(e)
+    items = [i for i in sorted(by_line) if _is_item({e.label for e in by_line[i]})]
+    keys = {_key(by_line[i]) for i in items}
+    if len(items) < 2 or len(keys) < len(items) * 0.8:
+        return [Region(0, max(0, n_lines - 1), entities)]
+    first = items[0]
+    shared = [e for e in entities if e.line < first and e.label in SHARED]
+    header_line = max((i for i in range(first) if i not in by_line or not by_line[i]), default=None)
+    header_line = first - 1 if first > 0 else header_line
+    regions = []
+    for k, i in enumerate(items):
+        end = (items[k + 1] - 1) if k + 1 < len(items) else _tail_end(by_line, i, n_lines)
+        ents = [e for e in entities if i <= e.line <= end]
+        regions.append(Region(i, end, ents, shared, "item", header_line))
+    return regions
+
+
+def _tail_end(by_line: dict[int, list[Entity]], last_item: int, n_lines: int) -> int:
+    """The last item takes its continuation lines, up to the first line that holds no entity."""
+    end = last_item
+    for j in range(last_item + 1, n_lines):
+        if j not in by_line or {e.label for e in by_line[j]} <= {"DATE"}:
+            break
+        end = j
+    return end
