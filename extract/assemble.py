@@ -98,6 +98,10 @@ class Assembler:
         rec = Assembled(region.first_line, region.last_line, "other")
         fields = rec.fields
         # Identity and identifiers: the first reading of each wins (headers come first).
+        # A date the NER took for a birth date but whose label words say otherwise is an event date.
+        for e in ents:
+            if e.label == "DOB" and date_role(_context(e, ents, geo)) not in (None, "dob"):
+                e.label = "DATE"
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
         for e in ents:
             if e.label == "PERSON" and "name" not in fields:
@@ -109,11 +113,11 @@ class Assembler:
                 r = normalize_identifier(e.text, ID_KINDS[name])
                 fields[name] = _value(e, geo, r.value, "id", r.certainty, r.ok)
             elif e.label == "COURT" and "court" not in fields:
-                r = normalize_court(e.text)
+                e, r = _place(e, normalize_court)
                 if r.ok:
                     fields["court"] = _value(e, geo, r.value, "place", r.certainty, True)
             elif e.label == "FACILITY" and "facility" not in fields and not _inside_sentence(e, ents):
-                r = normalize_facility(e.text)
+                e, r = _place(e, normalize_facility)
                 if r.ok:
                     fields["facility"] = _value(e, geo, r.value, "place", r.certainty, True)
         untyped = self._dates(region, ents, dob_ent, geo, fields)
@@ -205,25 +209,53 @@ class Assembler:
             matches = self.table.match_description(desc_ent.text, year=year)
             if matches:
                 offence, score = matches[0]
-                if stat_ent is None and score >= 0.6:
-                    # The statute read from the description alone: less sure than a printed one.
-                    out["statute"] = _value(desc_ent, geo, offence.statute, "statute", score * 0.8, True)
+        dispo_ent = g.get("DISPOSITION")
+        if desc_ent is not None and dispo_ent is None:
+            desc_ent, dispo_ent = _split_disposition(desc_ent)
         if desc_ent is not None:
             value = offence.description if offence is not None and score >= 0.6 else desc_ent.text.upper()
             out["description"] = _value(desc_ent, geo, value, "offense", score, offence is not None)
         if offence is not None:
             src = stat_ent or desc_ent
             out["offense_code"] = _value(src, geo, offence.code, "offense", score, True)
-        if "DISPOSITION" in g:
-            r = normalize_disposition(g["DISPOSITION"].text)
+        if dispo_ent is not None:
+            r = normalize_disposition(dispo_ent.text)
             if r.ok:
-                out["disposition"] = _value(g["DISPOSITION"], geo, r.value, "disposition", r.certainty, True)
+                out["disposition"] = _value(dispo_ent, geo, r.value, "disposition", r.certainty, True)
         if "SENTENCE" in g:
             r = normalize_sentence(g["SENTENCE"].text)
             if r.ok:
                 valid = offence is None or sentence_in_range(r.value, offence.level)
                 out["sentence"] = _value(g["SENTENCE"], geo, r.value, "sentence", r.certainty, valid)
         return out
+
+
+def _place(e: Entity, normalize) -> tuple[Entity, object]:
+    """A court or facility name, dropping words the NER ran on with (`MCI NORFOLK ON 04/24/89`)."""
+    words = e.text.split(" ")
+    best = None
+    for n in range(len(words), 0, -1):
+        text = " ".join(words[:n]).rstrip(" ,.;")
+        r = normalize(text)
+        if r.ok and r.certainty >= 0.8:
+            return Entity(e.start, e.start + len(text), e.label, text, e.agreement, e.line), r
+        if best is None and r.ok:
+            best = r
+        if len(words) - n >= 6:
+            break
+    return e, best or normalize(e.text)
+
+
+def _split_disposition(desc: Entity) -> tuple[Entity, Entity | None]:
+    """`LARCENY FROM PERSON / CWOF`: an offence read together with its disposition."""
+    m = re.search(r"\s*(?:/|-|,)\s*([A-Z][A-Z .'/]{0,30})$", desc.text)
+    if m:
+        r = normalize_disposition(m.group(1))
+        if r.ok and r.value != "other" and r.certainty >= 0.8:
+            cut = desc.start + m.start()
+            return (Entity(desc.start, cut, "OFFENSE", desc.text[:m.start()], desc.agreement, desc.line),
+                    Entity(desc.start + m.start(1), desc.end, "DISPOSITION", m.group(1), desc.agreement, desc.line))
+    return desc, None
 
 
 def _inside_sentence(e: Entity, ents: list[Entity]) -> bool:
@@ -246,10 +278,11 @@ _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|VOP\b", "probation_violation"),
     (r"WARRANT", "warrant"),
     (r"TRANSFER", "transfer"),
-    (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|RELEASED ON", "release"),
+    (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON", "release"),
     (r"COMMITMENT|ADMISSION|ADMITTED|RECEIVED AT", "admission"),
     (r"BOOKING", "booking"),
-    (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION", "arrest"),
+    (r"ARRAIGNMENT", "arraignment"),
+    (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP", "arrest"),
 ]]
 FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date", "release": "release_date",
                  "arrest": "arrest_date", "booking": "booking_date", "parole_granted": "hearing_date",
@@ -260,25 +293,30 @@ FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date
 
 def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
     text = "\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)).upper()
+    head = page_upper[:300]  # the title of the form says what kind of record it is
     if region.kind == "item":
         for rx, t in _CUES:
             if rx.search(text):
                 return t
-    if "hearing_date" in fields or "PAROLE BOARD" in page_upper:
+        if any("disposition" in c for c in charges):
+            return "disposition"
+    if "hearing_date" in fields or "PAROLE BOARD" in head:
         for rx, t in _CUES[:3]:
             if rx.search(page_upper):
                 return t
-    if region.kind == "item" and any("disposition" in c for c in charges):
-        return "disposition"
+    for rx, t in _CUES:
+        if rx.search(head):
+            return t
     if "release_date" in fields and "admission_date" not in fields:
         return "release"
     if "admission_date" in fields or ("facility" in fields and "commitment_no" in fields):
         return "admission"
-    for rx, t in _CUES[3:]:
-        if rx.search(page_upper[:400]):
-            return t
-    if any("disposition" in c or "sentence" in c for c in charges):
-        return "sentencing" if any("sentence" in c for c in charges) and not any("disposition" in c for c in charges) else "disposition"
+    if any("disposition" in c for c in charges):
+        return "disposition"
+    if any("sentence" in c for c in charges):
+        return "sentencing"
     if "arrest_date" in fields:
         return "arrest"
+    if "arraignment_date" in fields:
+        return "arraignment"
     return "other"

@@ -10,6 +10,8 @@ from extract.nlp.rules import rule_spans
 
 # Labels whose shape rules are exact (a date is a date): on a conflict the rule's span wins.
 SHAPE_LABELS = {"DATE", "DOB", "STATUTE", "DOCKET", "SID", "PCF", "COMMIT_NO", "BOOKING_NO"}
+# Labels whose rule boundaries are better than the NER's when both read the same thing.
+RULE_BOUNDS = SHAPE_LABELS | {"FACILITY"}
 
 
 @dataclass
@@ -33,13 +35,16 @@ def reconcile(doc: Doc) -> list[Entity]:
     out: list[Entity] = []
     used_rules: set[int] = set()
     for s, e, lab in ner:
+        inside = [r for r in rules if s <= r[0] and r[1] <= e]
+        if len(inside) >= 2 and any(r[2] in SHAPE_LABELS and r[2] != lab for r in inside):
+            continue  # the NER ran two values together (`FILED 12/19/75`): the rules split them
         match = [(i, r) for i, r in enumerate(rules) if _overlap(s, e, r[0], r[1]) > 0.5]
         same = [(i, r) for i, r in match if r[2] == lab or {r[2], lab} == {"DATE", "DOB"}]
         if same:
             i, r = same[0]
             used_rules.add(i)
             # Exact shapes: take the rule's boundaries (the NER sometimes trims a trailing token).
-            s2, e2 = (r[0], r[1]) if lab in SHAPE_LABELS else (s, e)
+            s2, e2 = (r[0], r[1]) if lab in RULE_BOUNDS else (s, e)
             out.append(Entity(s2, e2, lab, doc.text[s2:e2], "both"))
         elif match:
             i, r = match[0]

@@ -33,6 +33,30 @@ def _is_item(labels: set[str]) -> bool:
         or ("PERSON" in labels and "DATE" in labels and bool(labels & {"FACILITY", "COURT", "DOB"}))
 
 
+def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
+    """The longest run of item lines that look alike (same kinds of values), a few lines apart.
+
+    A list repeats one line pattern; a form's lines that happen to qualify (a warrant number
+    with its date, a name with its number) differ from each other, and are not a list.
+    """
+    cands = [i for i in sorted(by_line) if _is_item({e.label for e in by_line[i]})]
+    best: list[int] = []
+    for i in cands:
+        sig = {e.label for e in by_line[i]}
+        run = [i]
+        for j in cands:
+            if j <= run[-1]:
+                continue
+            if j - run[-1] > 4:
+                break
+            other = {e.label for e in by_line[j]}
+            if len(sig & other) / len(sig | other) >= 0.5:
+                run.append(j)
+        if len(run) > len(best):
+            best = run
+    return best
+
+
 def _key(ents: list[Entity]) -> str:
     for lab in ("DOCKET", "PERSON", "DATE"):
         for e in ents:
@@ -45,7 +69,7 @@ def segment(entities: list[Entity], n_lines: int) -> list[Region]:
     by_line: dict[int, list[Entity]] = {}
     for e in entities:
         by_line.setdefault(e.line, []).append(e)
-    items = [i for i in sorted(by_line) if _is_item({e.label for e in by_line[i]})]
+    items = _list_items(by_line)
     keys = {_key(by_line[i]) for i in items}
     if len(items) < 2 or len(keys) < len(items) * 0.8:
         return [Region(0, max(0, n_lines - 1), entities)]

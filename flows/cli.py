@@ -301,6 +301,20 @@ def train_ner(
     typer.echo(json.dumps({"model": str(target), **result}))
 
 
+@train_app.command("calibrate")
+def train_calibrate(
+    n_dev: Annotated[int, typer.Option(help="generated dev documents")] = 600,
+    seed: int = 1,
+) -> None:
+    """Refit the confidence model for the current NER model (after changing rules or normalizers)."""
+    from extract.corpus import generate
+    from extract.nlp.train import calibrate
+    from extract.pipeline import model_dir
+
+    result = calibrate(model_dir(), generate(n_dev, "dev", seed=seed, noise=0.35), log=err.print)
+    typer.echo(json.dumps(result))
+
+
 @eval_app.command("extract")
 def eval_extract(
     count: Annotated[int, typer.Option(help="generated documents")] = 600,

@@ -18,7 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extract.normalize.dates import find_dates
+from extract.normalize.events import date_role
 from extract.normalize.statutes import find_citations
+from extract.offences import load_offence_table
 
 PATTERNS_PATH = Path(__file__).with_name("patterns.json")
 RULES_KEY = "rules"  # doc.spans key the component writes
@@ -41,6 +43,7 @@ class Patterns:
     courts: tuple[re.Pattern, ...]
     facilities: tuple[re.Pattern, ...]
     docket: re.Pattern
+    commitment: re.Pattern
 
 
 def _words_re(words: list[str]) -> str:
@@ -64,6 +67,7 @@ def load_patterns(path: Path = PATTERNS_PATH) -> Patterns:
         courts=tuple(re.compile(p) for p in data["court_shapes"]),
         facilities=tuple(re.compile(p) for p in data["facility_shapes"]),
         docket=re.compile(data["docket_shape"]),
+        commitment=re.compile(data["commitment_shape"]),
     )
 
 
@@ -159,8 +163,13 @@ def _shapes(line: _Line, pats: Patterns) -> None:
     t = line.text
     for m in pats.docket.finditer(t):
         line.add(m.start(), m.end(), "DOCKET")
-    for c in find_citations(t):
-        line.add(c.start, c.end, "STATUTE")
+    for m in pats.commitment.finditer(t):
+        line.add(m.start(), m.end(), "COMMIT_NO")
+    table = load_offence_table()
+    for c in find_citations(t, known=table.has_statute):
+        # A bare `64-361` is only a citation when the table knows it; `c. 64, § 361` always is.
+        if re.search(r"[cC§sS]", t[c.start:c.end]) or table.has_statute(c.statute):
+            line.add(c.start, c.end, "STATUTE")
     for s, e in find_dates(t):
         line.add(s, e, "DATE")
     upper = t.upper()
@@ -192,6 +201,8 @@ def _offence_beside_statute(line: _Line) -> None:
         s2 = s + seg.index(core) + m.start()
         e2 = s + seg.index(core) + m.end()
         words = re.findall(r"[A-Za-z]{2,}", line.text[s2:e2])
+        if date_role(line.text[s2:e2]) is not None and len(words) <= 2:
+            continue  # a label (`DISP`, `DATE`), not an offence
         if len(words) >= 1 and (best is None or e2 - s2 > best[1] - best[0]):
             best = (s2, e2)
     if best:

@@ -32,9 +32,6 @@ class TrainOptions:
 
 def train_ner(out: Path, opts: TrainOptions, log: Callable[[str], None] = print) -> dict:
     """Train into `out` (a model folder) and write the confidence model beside it."""
-    from extract.evaluation import Score, score_doc
-    from extract.pipeline import Extractor, calibration_path
-
     train_docs = generate(opts.n_train, "train", seed=opts.seed, noise=opts.noise)
     dev_docs = generate(opts.n_dev, "dev", seed=opts.seed + 1, noise=opts.noise)
     nlp = customize(spacy.blank("en"))
@@ -53,7 +50,14 @@ def train_ner(out: Path, opts: TrainOptions, log: Callable[[str], None] = print)
     shutil.rmtree(out, ignore_errors=True)
     staged.rename(out)
 
-    # Calibrate on dev with the uncalibrated model's evidence.
+    return calibrate(out, dev_docs, log)
+
+
+def calibrate(out: Path, dev_docs, log: Callable[[str], None] = print) -> dict:
+    """Fit the confidence model on dev documents with the model in `out` (uncalibrated evidence)."""
+    from extract.evaluation import Score, score_doc
+    from extract.pipeline import Extractor, calibration_path
+
     extractor = Extractor.load("both", out)
     extractor.calibration = ConfidenceModel()
     score = Score()
