@@ -105,6 +105,7 @@ class Assembler:
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
         for e in ents:
             if e.label == "PERSON" and "name" not in fields:
+                e = _cut_at_label(e)
                 r = normalize_name(e.text)
                 if r.ok:
                     fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True)
@@ -228,6 +229,17 @@ class Assembler:
                 valid = offence is None or sentence_in_range(r.value, offence.level)
                 out["sentence"] = _value(g["SENTENCE"], geo, r.value, "sentence", r.certainty, valid)
         return out
+
+
+_LABEL_IN_NAME = re.compile(r"\s+(?:PCF|SID|S\.I\.D\.|DOB|D\.O\.B\.|NO\.?|COMMITMENT|DATE|BOOKING|AGE|SEX|RACE|BORN)\b.*$", re.I)
+
+
+def _cut_at_label(e: Entity) -> Entity:
+    """`DEMARCO, TADEUSZ PCF 173822`: the NER ran a name on into the next label."""
+    m = _LABEL_IN_NAME.search(e.text)
+    if not m or m.start() == 0:
+        return e
+    return Entity(e.start, e.start + m.start(), e.label, e.text[:m.start()], e.agreement, e.line)
 
 
 def _place(e: Entity, normalize) -> tuple[Entity, object]:

@@ -322,6 +322,8 @@ def eval_extract(
     split: Annotated[str, typer.Option(help="heldout (layout families never trained on) or dev")] = "heldout",
     modes: Annotated[str, typer.Option(help="comma-separated: both, rules, ner")] = "both,rules,ner",
     noise: Annotated[float, typer.Option(help="share of documents with OCR noise")] = 0.3,
+    images: Annotated[int, typer.Option(help="also OCR this many generated frames and scans and score end to end (0: skip)")] = 0,
+    engine: EngineOpt = None,
     out: Annotated[Optional[Path], typer.Option(help="report folder")] = None,
 ) -> None:
     """Field precision, recall and F1 per field and layout; calibration of confidences."""
@@ -333,9 +335,15 @@ def eval_extract(
     try:
         with progress() as bar:
             report = run_extract_eval(out, count, seed, split, modes.split(","), noise, bar)
+            if images:
+                from .extract_image_eval import run_image_eval
+                image_split = "heldout" if split == "heldout" else "tune"
+                report["images"] = run_image_eval(out, images, seed, image_split, engine or settings.ocr_engine, settings, bar)
     except CrosstrackError as e:
         _fail(e)
     print_extract_eval(report)
+    if images:
+        typer.echo(json.dumps({"images_ocr": report["images"]["ocr"]["overall"], "images_text": report["images"]["text"]["overall"]}))
     typer.echo(f"report: {out / 'extract_eval.json'}; charts: {', '.join(report['charts'])}")
 
 
