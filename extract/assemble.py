@@ -282,49 +282,77 @@ def _plausible_dob(value: str, first_event: dt.date | None) -> bool:
     return 7 <= age <= 100
 
 
-# What a record says happened, from the words on it; the first cue found wins.
+# What a record says happened, from the words on it: the earliest cue in the text wins, so a
+# form's title ("REGISTER OF COMMITMENTS") outweighs a column header further down ("DISCHARGED").
 _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"PAROLE (?:IS )?REVOKED|REVOCATION|REVOKE", "parole_revoked"),
-    (r"PAROLE (?:IS )?DENIED|DENIED PAROLE|PAROLE: DENIED|DECISION:? ?DENY|DENIED|RESERVE", "parole_denied"),
-    (r"PAROLE (?:IS )?GRANTED|GRANTED PAROLE|DECISION:? ?GRANT|GRANTED|PAROLED TO", "parole_granted"),
-    (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|VOP\b", "probation_violation"),
+    (r"PAROLE (?:IS )?DENIED|DENIED PAROLE", "parole_denied"),
+    (r"PAROLE (?:IS )?GRANTED|GRANTED PAROLE|CERTIFICATE OF PAROLE|PAROLE PERMIT|PAROLED TO", "parole_granted"),
+    (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|\bVOP\b", "probation_violation"),
+    (r"RECORD OF SUPERVISION|PLACED ON PROBATION|PROBATION (?:START|INTAKE)", "probation_start"),
     (r"WARRANT", "warrant"),
-    (r"TRANSFER", "transfer"),
-    (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON", "release"),
-    (r"COMMITMENT|ADMISSION|ADMITTED|RECEIVED AT", "admission"),
-    (r"BOOKING", "booking"),
-    (r"ARRAIGNMENT", "arraignment"),
+    (r"TRANSFER|\bXFER|\bTRANS\.", "transfer"),
+    (r"DISCHARGE|\bDISCH\b|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b|\bREL(?:EASED)?\b", "release"),
+    (r"COMMITMENT|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|\bREC'?D\b|MITTIMUS|\bREGISTER\b", "admission"),
+    (r"BOOKING|\bINTAKE\b", "booking"),
+    (r"ARRAIGNMENT|\bCOMPLAINT\b", "arraignment"),
     (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP", "arrest"),
 ]]
+_PAROLE_DECISION = re.compile(r"(?:DECISION|ACTION)[ \t]*[:\-.]?[ \t]*([A-Z][A-Z .,\-/']{2,40})")
+
+
+def _first_cue(text: str) -> str | None:
+    best = None
+    for rx, t in _CUES:
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), t)
+    return best[1] if best else None
+
+
+def _parole_decision(text: str) -> str | None:
+    """The board's decision line (`DECISION: DENIED - REVIEW IN ONE YEAR`): its first verdict word."""
+    for m in _PAROLE_DECISION.finditer(text):
+        words = m.group(1)
+        found = [(x.start(), t) for rx, t in ((r"REVOK", "parole_revoked"), (r"GRANT|PAROLE TO|RESERVE", "parole_granted"),
+                                              (r"DEN|REVIEW|REJECT", "parole_denied")) if (x := re.search(rx, words))]
+        if found:
+            return min(found)[1]
+    return None
+
+
 FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date", "release": "release_date",
                  "arrest": "arrest_date", "booking": "booking_date", "parole_granted": "hearing_date",
                  "parole_denied": "hearing_date", "parole_revoked": "hearing_date",
                  "probation_start": "disposition_date", "probation_violation": "hearing_date",
-                 "transfer": "admission_date"}
+                 "transfer": "admission_date", "arraignment": "arraignment_date"}
 
 
 def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
-    text = "\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)).upper()
     head = page_upper[:300]  # the title of the form says what kind of record it is
     if region.kind == "item":
-        for rx, t in _CUES:
-            if rx.search(text):
-                return t
-        if any("disposition" in c for c in charges):
-            return "disposition"
-    if "hearing_date" in fields or "PAROLE BOARD" in head:
-        for rx, t in _CUES[:3]:
-            if rx.search(page_upper):
-                return t
-    for rx, t in _CUES:
-        if rx.search(head):
+        text = "\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)).upper()
+        t = _first_cue(text)
+        if t:
             return t
+    if "hearing_date" in fields or "PAROLE" in head:
+        t = _parole_decision(page_upper)
+        if t:
+            return t
+    t = _first_cue(head)
+    if t == "admission" and re.search(r"BOOKING|\bINTAKE\b", head):
+        return "booking"  # "ADMISSION / BOOKING" sheets are the booking record
+    if t:
+        return t
+    # A court record that imposes a sentence is a sentencing; one that only disposes, a disposition.
+    if any("sentence" in c and "disposition" in c for c in charges):
+        return "sentencing"
+    if any("disposition" in c for c in charges):
+        return "disposition"
     if "release_date" in fields and "admission_date" not in fields:
         return "release"
     if "admission_date" in fields or ("facility" in fields and "commitment_no" in fields):
         return "admission"
-    if any("disposition" in c for c in charges):
-        return "disposition"
     if any("sentence" in c for c in charges):
         return "sentencing"
     if "arrest_date" in fields:

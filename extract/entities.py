@@ -30,6 +30,7 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
 
 
 def reconcile(doc: Doc) -> list[Entity]:
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access
     ner = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     rules = [(s.start_char, s.end_char, s.label_) for s in rule_spans(doc)]
     out: list[Entity] = []
@@ -45,19 +46,19 @@ def reconcile(doc: Doc) -> list[Entity]:
             used_rules.add(i)
             # Exact shapes: take the rule's boundaries (the NER sometimes trims a trailing token).
             s2, e2 = (r[0], r[1]) if lab in RULE_BOUNDS else (s, e)
-            out.append(Entity(s2, e2, lab, doc.text[s2:e2], "both"))
+            out.append(Entity(s2, e2, lab, text[s2:e2], "both"))
         elif match:
             i, r = match[0]
             used_rules.add(i)
             if r[2] in SHAPE_LABELS and lab not in {"PERSON"}:
-                out.append(Entity(r[0], r[1], r[2], doc.text[r[0]:r[1]], "conflict"))
+                out.append(Entity(r[0], r[1], r[2], text[r[0]:r[1]], "conflict"))
             else:
-                out.append(Entity(s, e, lab, doc.text[s:e], "conflict"))
+                out.append(Entity(s, e, lab, text[s:e], "conflict"))
         else:
-            out.append(Entity(s, e, lab, doc.text[s:e], "ner"))
+            out.append(Entity(s, e, lab, text[s:e], "ner"))
     for i, (s, e, lab) in enumerate(rules):
         if i in used_rules or any(_overlap(s, e, x.start, x.end) > 0 for x in out):
             continue
-        out.append(Entity(s, e, lab, doc.text[s:e], "rules"))
+        out.append(Entity(s, e, lab, text[s:e], "rules"))
     out.sort(key=lambda x: x.start)
     return out

@@ -26,6 +26,10 @@ class Region:
     header_line: int | None = None  # the column-header line above a list, for date roles
 
 
+# The values that make a list line what it is; optional ones (a DOB, a sentence) may come and go.
+CORE = {"PERSON", "DOCKET", "DATE", "COURT", "FACILITY", "OFFENSE"}
+
+
 def _is_item(labels: set[str]) -> bool:
     return ("DOCKET" in labels and len(labels & {"DATE", "COURT", "OFFENSE", "STATUTE", "DISPOSITION"}) >= 1) \
         or ("DATE" in labels and bool(labels & {"COURT", "FACILITY"})) \
@@ -42,15 +46,15 @@ def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
     cands = [i for i in sorted(by_line) if _is_item({e.label for e in by_line[i]})]
     best: list[int] = []
     for i in cands:
-        sig = {e.label for e in by_line[i]}
+        sig = {e.label for e in by_line[i]} & CORE
         run = [i]
         for j in cands:
             if j <= run[-1]:
                 continue
             if j - run[-1] > 4:
                 break
-            other = {e.label for e in by_line[j]}
-            if len(sig & other) / len(sig | other) >= 0.5:
+            other = {e.label for e in by_line[j]} & CORE
+            if len(sig & other) / max(1, len(sig | other)) >= 0.5:
                 run.append(j)
         if len(run) > len(best):
             best = run
