@@ -105,13 +105,20 @@ class Assembler:
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
         for e in ents:
             if e.label == "PERSON" and "name" not in fields:
-                e = _cut_at_label(e)
+                e = _cut_at_label(e, geo.text[e.end:e.end + 4])
+                if not e.text or set(re.findall(r"[A-Z]+", e.text.upper())) <= _NAME_LABEL_WORDS:
+                    continue  # a label the NER took for a name (`NAME OF PAROLEE`)
                 r = normalize_name(e.text)
                 if r.ok:
                     fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True)
             elif e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
                 name = ID_FIELDS[e.label]
                 r = normalize_identifier(e.text, ID_KINDS[name])
+                if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
+                    name = "booking_no"  # `64-691-AR` is an arrest/booking number, not a docket
+                    r = normalize_identifier(e.text, name)
+                if r.value is None or name in fields:
+                    continue
                 fields[name] = _value(e, geo, r.value, "id", r.certainty, r.ok)
             elif e.label == "COURT" and "court" not in fields:
                 e, r = _place(e, normalize_court)
@@ -232,11 +239,15 @@ class Assembler:
 
 
 _LABEL_IN_NAME = re.compile(r"\s+(?:PCF|SID|S\.I\.D\.|DOB|D\.O\.B\.|NO\.?|COMMITMENT|DATE|BOOKING|AGE|SEX|RACE|BORN)\b.*$", re.I)
+_NAME_LABEL_WORDS = {"NAME", "OF", "THE", "PAROLEE", "DEFENDANT", "DEFT", "INMATE", "SUBJECT", "PRISONER",
+                     "PROBATIONER", "OFFENDER", "LAST", "FIRST", "MIDDLE", "FULL", "TRUE"}
 
 
-def _cut_at_label(e: Entity) -> Entity:
-    """`DEMARCO, TADEUSZ PCF 173822`: the NER ran a name on into the next label."""
+def _cut_at_label(e: Entity, after: str) -> Entity:
+    """`DEMARCO, TADEUSZ PCF 173822`, `MILLER, B. 03/02/74`: the NER ran a name on into a label."""
     m = _LABEL_IN_NAME.search(e.text)
+    if m is None and re.match(r"\.?\s*\d", after):
+        m = re.search(r",?\s+B\.?$", e.text)  # `B.` for born, right before the date
     if not m or m.start() == 0:
         return e
     return Entity(e.start, e.start + m.start(), e.label, e.text[:m.start()], e.agreement, e.line)
@@ -291,19 +302,25 @@ _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|\bVOP\b", "probation_violation"),
     (r"RECORD OF SUPERVISION|PLACED ON PROBATION|PROBATION (?:START|INTAKE)", "probation_start"),
     (r"WARRANT", "warrant"),
-    (r"TRANSFER|\bXFER|\bTRANS\.", "transfer"),
-    (r"DISCHARGE|\bDISCH\b|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b|\bREL(?:EASED)?\b", "release"),
-    (r"COMMITMENT|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|\bREC'?D\b|MITTIMUS|\bREGISTER\b", "admission"),
+    (r"TRANSFER", "transfer"),
+    (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b", "release"),
+    (r"COMMITMENT|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|MITTIMUS|\bREGISTER\b", "admission"),
     (r"BOOKING|\bINTAKE\b", "booking"),
-    (r"ARRAIGNMENT|\bCOMPLAINT\b", "arraignment"),
+    (r"ARRAIGNMENT|\bCOMPLAINT\b|LOCK-?UP LIST", "arraignment"),
     (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP", "arrest"),
 ]]
+# Movement-log abbreviations: only an item's own words, never a column header in the title.
+_ITEM_CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
+    (r"\bXFER|\bTRANS\.|\bTRANSF", "transfer"),
+    (r"\bDISCH|\bREL(?:EASED|\.)?(?![A-Z])|\bPAROLED", "release"),
+    (r"\bREC'?D\b|\bRECEIVED|\bRETURNED|\bADM(?:ITTED|\.)", "admission"),
+]] + _CUES
 _PAROLE_DECISION = re.compile(r"(?:DECISION|ACTION)[ \t]*[:\-.]?[ \t]*([A-Z][A-Z .,\-/']{2,40})")
 
 
-def _first_cue(text: str) -> str | None:
+def _first_cue(text: str, cues: list[tuple[re.Pattern, str]] = _CUES) -> str | None:
     best = None
-    for rx, t in _CUES:
+    for rx, t in cues:
         m = rx.search(text)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), t)
@@ -332,7 +349,7 @@ def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[di
     head = page_upper[:300]  # the title of the form says what kind of record it is
     if region.kind == "item":
         text = "\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)).upper()
-        t = _first_cue(text)
+        t = _first_cue(text, _ITEM_CUES)
         if t:
             return t
     if "hearing_date" in fields or "PAROLE" in head:

@@ -77,12 +77,31 @@ def normalize_date(text: str, *, before: dt.date | None = None, after: dt.date |
 
 def find_dates(text: str) -> list[tuple[int, int]]:
     """Spans of substrings that read as a valid date (bare 6/8-digit runs are left out)."""
-    out = []
-    for m in _FIND.finditer(text):
+    out, pos = [], 0
+    while (m := _FIND.search(text, pos)) is not None:
         s = m.group()
-        if sum(c.isdigit() for c in s) >= 2 and normalize_date(s).ok:
+        if sum(c.isdigit() for c in s) >= 2 and _plausible_span(s) and normalize_date(s).ok:
             out.append(m.span())
+            pos = m.end()
+        else:
+            pos = m.start() + 1  # a rejected reading may hide a date that starts inside it
     return out
+
+
+_PARTS = re.compile(r"[A-Za-z0-9|]+")
+
+
+def _plausible_span(s: str) -> bool:
+    """Column gaps and lone letters are not parts of a date: `B.  12-19` is a label and a date."""
+    if "   " in s:
+        return False
+    for part in _PARTS.findall(s):
+        if not any(c.isdigit() for c in part) and part.upper().rstrip(".") not in _MONTH \
+                and not re.fullmatch(r"(?:ST|ND|RD|TH|[O0]CT|N[O0]V)", part.upper()):
+            # A number read with lookalikes still has a real digit (`l4`); a word has none.
+            if len(part) < 3 or not process.extractOne(part.upper(), _FULL, scorer=fuzz.ratio, score_cutoff=70):
+                return False
+    return True
 
 
 def _has_letters(text: str) -> bool:
