@@ -361,9 +361,8 @@ def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[di
         return "booking"  # "ADMISSION / BOOKING" sheets are the booking record
     if t:
         return t
-    # A court record that imposes a sentence is a sentencing; one that only disposes, a disposition.
-    if any("sentence" in c and "disposition" in c for c in charges):
-        return "sentencing"
+    # A court record whose counts are disposed is a disposition, sentences or not; a sentencing
+    # is a record of sentences alone (a mittimus).
     if any("disposition" in c for c in charges):
         return "disposition"
     if "release_date" in fields and "admission_date" not in fields:

@@ -3,7 +3,23 @@
 Each document is the lines OCR would output for one page of a Massachusetts criminal-justice
 record, with entity spans (for the NER) and the normalized truth records (for extraction).
 Layout families are split: train families give `train` and `dev` documents (different seeds),
-held-out families (layouts never trained on) give `heldout` documents.
+held-out families (layouts never trained on) give `heldout` documents. Train families are built
+with `kit.VARIETY` on (more label synonyms, separators, sentence kinds, and truth forms aligned with
+`extract.normalize`); held-out families are built exactly as before so evaluation stays comparable.
+
+Event-type conventions (every train family follows them):
+  court docket / complaint / indictment / CORI / rap block whose counts carry dispositions
+      -> `disposition` (even when sentences are printed); a complaint without dispositions ->
+      `arraignment`; `sentencing` only for a record that is only a sentencing (a mittimus);
+  parole hearing: REVIEW / DENIED -> `parole_denied`; GRANTED / PAROLE TO / RESERVE (a grant with a
+      later release date) and a parole permit -> `parole_granted`; REVOKED -> `parole_revoked`;
+  DOC commitment card, inmate face sheet, jail register / commitment log line -> `admission`;
+  HOC booking sheet -> `booking`; arrest card / State Police rap-sheet arrest block -> `arrest`;
+  probation record of supervision -> `probation_start`; violation notice -> `probation_violation`.
+(Held-out `clerk_index_card` predates this and still marks a line with a sentence `sentencing`.)
+
+Sentence truth dicts use SENTENCE_KEYS (type, min, max, to_serve, probation, suspended,
+concurrent, from_and_after, life, fine); durations ISO 8601 with months kept as months.
 
     from extract.corpus import generate
     docs = generate(1000, "train", seed=0, noise=0.3)
@@ -16,8 +32,10 @@ import random
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import kit as _kit
 from . import layouts_court as C
 from . import layouts_custody as K
+from . import layouts_more as M
 from .noise import add_noise
 from .types import LABELS, CorpusDoc, Span, TruthCharge, TruthRecord
 
@@ -35,6 +53,15 @@ _REGISTRY: dict[str, tuple[Callable, str]] = {
     "arrest_card": (K.arrest_card, "train"),
     "jail_register": (K.jail_register, "train"),
     "parole_hearing": (K.parole_hearing, "train"),
+    "cori_printout": (M.cori_printout, "train"),
+    "docket_book": (M.docket_book, "train"),
+    "commitment_log": (M.commitment_log, "train"),
+    "parole_permit": (M.parole_permit, "train"),
+    "inmate_face_sheet": (M.inmate_face_sheet, "train"),
+    "probation_supervision": (M.probation_supervision, "train"),
+    "sp_rap_sheet": (M.sp_rap_sheet, "train"),
+    "mittimus": (M.mittimus, "train"),
+    "juvenile_docket": (M.juvenile_docket, "train"),
     "clerk_index_card": (C.clerk_index_card, "heldout"),
     "arraignment_list": (C.arraignment_list, "heldout"),
     "parole_warrant": (K.parole_warrant, "heldout"),
@@ -66,6 +93,23 @@ DATE_ROLES: dict[str, str] = {
     "jail_register": "DATE COMMITTED/REC'D/bare DATE column -> admission_date; DISCHARGED/REL. column -> "
                      "release_date",
     "parole_hearing": "HEARING DATE -> hearing_date; NEXT REVIEW: no field",
+    "cori_printout": "per block: ARRAIGNMENT DATE/ARR DT -> arraignment_date; DISPOSITION DATE/DISP DT -> "
+                     "disposition_date; OFFENSE DATE -> offense_date; print/request date in the header: no field",
+    "docket_book": "prose: 'arraigned' date -> arraignment_date; the date the finding is entered -> disposition_date; "
+                   "complaint/indictment 'filed/returned' date and continuance dates: no field",
+    "commitment_log": "header day (LOG DATE/DATE) -> every line's admission_date unless the line has its own "
+                      "DATE/REC'D column (then that); OUT/REL. column -> release_date",
+    "parole_permit": "'released on parole'/EFFECTIVE/DATE OF PAROLE -> release_date; date of the Board's vote / "
+                     "HEARING -> hearing_date; PAROLE EXPIRES / MAX. DATE and certificate issue date: no field",
+    "inmate_face_sheet": "ADMITTED/DATE RECEIVED -> admission_date; SENTENCE DATE/SENTENCED -> sentence_date; "
+                         "PAROLE ELIG., GCD/MAX RELEASE and PRINTED dates: no field",
+    "probation_supervision": "the date supervision began (PLACED ON PROBATION / START) -> disposition_date; "
+                             "ARRAIGNED -> arraignment_date; SUPERVISION ENDS / TERMINATION / contact dates: no field",
+    "sp_rap_sheet": "per arrest block: DATE OF ARREST/ARRESTED -> arrest_date; the disposition's date -> "
+                    "disposition_date; record printed date: no field",
+    "mittimus": "'sentenced on'/DATE OF SENTENCE -> sentence_date; date the mittimus issued/attest: no field",
+    "juvenile_docket": "ARRAIGNED/ARRAIGNMENT -> arraignment_date; ADJUDICATION/DISP. date -> disposition_date; "
+                       "docket-entry dates: no field",
     "clerk_index_card": "the date at the end of each case line -> disposition_date",
     "arraignment_list": "the session date in the header -> every line's arraignment_date",
     "parole_warrant": "DATE PAROLED/released on parole on -> release_date; PRELIMINARY HEARING -> "
@@ -85,9 +129,13 @@ def families_for(split: str) -> list[str]:
 
 
 def make_doc(family: str, split: str, rng: random.Random) -> CorpusDoc:
-    builder, _ = _REGISTRY[family]
+    builder, fsplit = _REGISTRY[family]
     year = rng.randint(*YEARS)
-    layout, lines, spans, records = builder(rng, year)
+    _kit.VARIETY = fsplit == "train"  # train-only variety (held-out families stay as they were)
+    try:
+        layout, lines, spans, records = builder(rng, year)
+    finally:
+        _kit.VARIETY = False
     spans = sorted(spans, key=lambda s: s.start)
     return CorpusDoc(layout=layout, family=family, split=split, lines=lines, spans=spans, records=records)
 

@@ -26,6 +26,13 @@ __all__ = ["B", "Style", "Subject", "make_subject", "rand_date", "make_docket", 
            "print_dispo", "print_date", "prose_date", "title", "docket_for", "vocab"]
 
 
+# -- train-family variety -------------------------------------------------------------------------
+# Set by `extract.corpus.make_doc` while a TRAIN family is built: label synonyms, sentence kinds,
+# forms and truth fixes below only apply then, so held-out families (and their evaluation numbers)
+# keep producing exactly what they always did.
+VARIETY = False
+
+
 # -- the line builder ----------------------------------------------------------------------------
 class B:
     """Writes lines left to right; a value written with a label becomes a Span."""
@@ -121,6 +128,34 @@ LABELS = {
     "statute": ["STATUTE", "G.L.", "CH/SEC", "M.G.L.", "STATUTE"],
 }
 
+# Extra label words used by train families only (VARIETY).
+MORE_LABELS = {
+    "name": ["NAME (LAST, FIRST, MI)", "FULL NAME", "INMATE", "OFFENDER", "NAME OF PRISONER", "SURNAME, GIVEN NAME",
+             "PERSON", "ACCUSED", "PROBATIONER", "Name"],
+    "dob": ["Birth", "BORN", "DATE BORN", "DOB(MM/DD/YY)", "D/O/B", "DATE OF BIRTH", "BIRTH", "D.O.B", "Born on",
+            "DOB (M/D/Y)", "BDATE"],
+    "sid": ["STATE ID", "S.I.D. #", "MSP ID NO.", "SID#", "IDENT NO.", "STATE BUREAU NO.", "SBI NO."],
+    "pcf": ["PROBATION CF", "P.C.F. NO.", "PCF NUMBER", "CENTRAL FILE #", "PROB. NO."],
+    "docket": ["CRIMINAL NO.", "DOCKET NO", "CASE #", "DKT#", "INDICTMENT NO.", "COMPLAINT NO.", "Docket"],
+    "court": ["CT.", "COURT OF COMMITMENT", "FROM COURT", "TRIAL COURT", "COURT DEPT.", "Court"],
+    "facility": ["INSTITUTION NAME", "HOUSED AT", "CURRENT LOCATION", "PLACE OF CONFINEMENT", "INST", "Facility"],
+    "commitment_no": ["COMMITMENT", "INMATE #", "COMM. NO.", "DOC #", "W NO.", "INMATE NUMBER", "Commitment No."],
+    "booking_no": ["BOOKING", "BK#", "BOOKING ID", "INTAKE NO.", "JAIL #", "Booking No."],
+    "offense_date": ["DATE OF VIOLATION", "OFFENSE OCCURRED", "DATE OF CRIME", "INCIDENT DATE"],
+    "arrest_date": ["ARR. DATE", "DATE OF ARR.", "ARRESTED ON", "DT ARRESTED", "Arrest Date"],
+    "arraignment_date": ["ARRAIGNMENT DT", "ARR. DT", "DATE OF ARRAIGNMENT", "ARRAIGNED ON", "Arraigned"],
+    "disposition_date": ["DISPOSITION DT", "DATE OF DISP.", "DISP. DT", "DECIDED", "Disposed"],
+    "sentence_date": ["SENTENCE IMPOSED", "DT SENTENCED", "DATE OF SENT.", "Sentenced"],
+    "admission_date": ["ADMISSION DATE", "DATE RECEIVED", "RECEIVED ON", "COMMITTED ON", "INTAKE DATE", "Admitted"],
+    "release_date": ["DISCHARGE DATE", "DATE OUT", "RELEASED ON", "DATE OF PAROLE", "Released"],
+    "hearing_date": ["HEARING HELD ON", "DATE HEARD", "HRG.", "Hearing Date"],
+    "booking_date": ["DATE OF BOOKING", "BOOKED ON", "INTAKE DATE", "Booking Date"],
+    "sentence": ["SENTENCE/TERM", "TERM", "TERM IMPOSED", "DISPOSITION/SENTENCE", "Sentence"],
+    "disposition": ["FINDING/DISP.", "RESULT", "OUTCOME", "VERDICT", "Disposition"],
+    "offense": ["OFFENSE DESCRIPTION", "CHARGE DESCRIPTION", "CRIME CHARGED", "NATURE OF OFFENSE", "Offense"],
+    "statute": ["M.G.L. CH./SEC.", "G.L. CITE", "CHAPTER/SECTION", "STATUTE CITE", "Statute"],
+}
+
 SMALL = {"of", "and", "to", "the", "w/", "for", "in", "on", "at", "by", "or", "with", "from"}
 KEEP = {"SID", "DOB", "PCF", "AKA", "MCI", "HOC", "CWOF", "BMC", "DC", "OUI", "II", "III", "IV",
         "JR", "SR", "MA", "G.L.", "M.G.L.", "H.O.C.", "C.C.", "D.O.B.", "S.I.D.", "P.C.F.", "CR",
@@ -156,6 +191,13 @@ class Style:
 
     @classmethod
     def pick(cls, rng: random.Random, *, date_styles: list[int] | None = None) -> "Style":
+        if VARIETY:
+            return cls(rng=rng, upper=rng.random() < 0.6, mixed=rng.random() < 0.25,
+                       sep=rng.choices([": ", ":  ", " ", "  ", " - ", ". ", ":", "    ", " : ", "#: "],
+                                       weights=[34, 8, 16, 12, 8, 4, 5, 6, 4, 1])[0],
+                       date_style=rng.choice(date_styles) if date_styles else rng.randrange(DATE_STYLES),
+                       name_style=rng.randrange(NAME_STYLES), glue=0.04 if rng.random() < 0.3 else 0.0,
+                       stacked=rng.random() < 0.35, _labs={})
         return cls(rng=rng, upper=rng.random() < 0.72, mixed=rng.random() < 0.15,
                    sep=rng.choices([": ", ":  ", " ", "  ", " - ", ". ", ":\t"],
                                    weights=[40, 8, 12, 12, 8, 5, 0])[0],
@@ -166,13 +208,22 @@ class Style:
     def word(self, key: str, options: list[str] | None = None) -> str:
         """The label word this document uses for `key` (chosen once per document)."""
         if key not in self._labs:
-            self._labs[key] = self.rng.choice(options or LABELS[key])
+            pool = options or LABELS[key]
+            if VARIETY and key in MORE_LABELS and self.rng.random() < 0.4:
+                pool = MORE_LABELS[key]
+            self._labs[key] = self.rng.choice(pool)
         w = self._labs[key]
+        if any(c.islower() for c in w):
+            return w
         return w if self.upper else title(w)
 
     def joint(self, w: str) -> str:
         """The separator after label word `w` (no `..` or `.:` pile-ups)."""
-        if w.endswith((".", "#", ":")) and self.sep.strip() in (".", ":"):
+        if self.sep == ":" and not w.endswith((".", "#", ":")):
+            return ": "
+        if self.sep == "#: " and not w.endswith(("#", ".")):
+            return ": "
+        if w.endswith((".", "#", ":")) and self.sep.strip() in (".", ":", "#:"):
             return " "
         return self.sep
 
@@ -315,6 +366,14 @@ class Court:
         return {"kind": self.kind, "code": self.code}
 
     def printed(self, rng: random.Random, *, short: bool = False, mixed: bool = False) -> str:
+        out = self._printed(rng, short=short, mixed=mixed)
+        if VARIETY and short and self.county in ("Hampden", "Hampshire") and self.kind in ("SUPERIOR", "JUVENILE"):
+            c = self.county.upper()  # HAMP SUP is either county: print the whole name
+            out = f"{c} SUP CT" if self.kind == "SUPERIOR" else f"{c} JUV CT"
+            out = title(out) if mixed else out
+        return out
+
+    def _printed(self, rng: random.Random, *, short: bool = False, mixed: bool = False) -> str:
         k, s, c = self.kind, self.seat, self.county.upper()
         if k == "DISTRICT":
             opts = ([f"{s[:8].strip()} DC", f"{s} DC", f"{s} DIST CT", f"{s} D.C."] if short else
@@ -358,13 +417,19 @@ def docket_for(rng: random.Random, year: int, court: Court) -> tuple[str, str]:
     r = rng.random()
     if year < 1978 and r < 0.5:
         s = f"{rng.randint(100, 99999)}" if rng.random() < 0.5 else f"{year % 100:02d}-{rng.randint(1, 9999)}"
+        if VARIETY and "-" not in s:
+            s = f"{year % 100:02d}-{rng.randint(100, 99999)}"
     elif court.kind == "SUPERIOR" and r < 0.3:
         s = rng.choice([f"{year % 100:02d}-{rng.randint(1, 2999)}", f"SUCR{year}-{rng.randint(1, 12999):05d}",
                         f"{court.county[:2].upper()}CR{year % 100:02d}-{rng.randint(1, 2999):04d}"])
+        if VARIETY and s[2:4] == "CR":  # county-prefixed numbers: no docket shape the normalizer knows
+            s = f"SUCR{year}-{rng.randint(1, 12999):05d}"
     else:
         s = make_docket(rng, year, court.as_dict())
         if rng.random() < 0.1:
             s = f"{s[:4]} {s[4:6]} {s[6:]}" if rng.random() < 0.5 else f"{s[:2]}-{s[2:4]}-{s[6:]}"
+            if VARIETY and s.count("-") == 2:  # `72-02-001090` drops the case type: print it whole
+                s = f"{s[:2]}{s[3:5]}CR{s[6:]}" if rng.random() < 0.5 else f"{s[:2]}{s[3:5]} CR {s[6:]}"
     return s, s.upper().replace(" ", "")
 
 
@@ -389,7 +454,33 @@ _DOC_FORMS = {
 }
 
 
+_CANON_FIX = {"MASS. TREATMENT CENTER": "MASSACHUSETTS TREATMENT CENTER"}
+_UNREADABLE_FORMS = {"MCI CEDAR JCT.", "MCI FRAM."}  # abbreviations normalize_facility cannot resolve
+
+
+def _fixed(f: Facility, rng: random.Random) -> Facility:
+    """VARIETY: the canonical name the normalizer gives, plus a few more printed forms."""
+    c = _CANON_FIX.get(f.canonical, f.canonical)
+    forms = [x for x in f.forms if x not in _UNREADABLE_FORMS and not re.fullmatch(r"[A-Z]{4} HOC", x)]
+    if c.endswith(" C.C."):
+        base = c[:-5]
+        c = f"{base} CORRECTIONAL CENTER"
+        forms = [f"{base} C.C.", f"{base} CORR. CTR.", f"{base} CORRECTIONAL CENTER", f"{base} C.C."]
+    elif c.startswith("MCI "):
+        forms += [f"MCI {c[4:]}", f"M.C.I.-{c[4:]}", f"MCI at {c[4:].title()}".upper()]
+    elif c.endswith(" HOC"):
+        county = c[:-4]
+        forms += [f"H.O.C. {county} COUNTY", f"{county} COUNTY CORRECTIONAL FACILITY", f"{county} CO. HOUSE OF CORRECTION"]
+    return Facility(c, forms)
+
+
 def doc_facility(rng: random.Random, year: int | None = None) -> Facility:
+    if VARIETY:
+        return _fixed(_doc_facility(rng, year), rng)
+    return _doc_facility(rng, year)
+
+
+def _doc_facility(rng: random.Random, year: int | None = None) -> Facility:
     pool = list(vocab.DOC_INSTITUTIONS)
     if year is not None and year < 1985:
         pool = [x for x in pool if x.startswith("MCI") and "SHIRLEY" not in x and "GARDNER" not in x] + ["STATE PRISON"]
@@ -400,6 +491,11 @@ def doc_facility(rng: random.Random, year: int | None = None) -> Facility:
 
 
 def hoc_facility(rng: random.Random, county: str) -> Facility:
+    f = _hoc_facility(rng, county)
+    return _fixed(f, rng) if VARIETY else f
+
+
+def _hoc_facility(rng: random.Random, county: str) -> Facility:
     c = county.upper()
     forms = [vocab.HOUSES_OF_CORRECTION[county], f"{c} COUNTY H.O.C.", f"HOUSE OF CORRECTION - {c} CO.",
              f"{c} HOC", f"{c} COUNTY HOUSE OF CORRECTION", f"{c[:4]} HOC", f"{c} CO. H.O.C."]
@@ -429,6 +525,8 @@ STAT_STYLES = len(_STAT)
 
 def print_statute(rng: random.Random, off: Offence, style: int, mixed: bool = False) -> tuple[str, str]:
     """(printed citation, canonical `chapter/section[(sub)...]`)."""
+    if VARIETY and style == 13 and rng.random() < 0.9:
+        style = 7
     fmt, can_sub = _STAT[style % len(_STAT)]
     sub = off.subsection if (can_sub and off.subsection and off.subsection.isascii()
                              and rng.random() < 0.5) else ""
@@ -475,6 +573,8 @@ _DISPO_MORE = {
 
 def print_dispo(rng: random.Random, dispo: str, mixed: bool = False) -> str:
     w = dispo_word(rng.randrange(5), dispo) if rng.random() < 0.5 else rng.choice(_DISPO_MORE[dispo])
+    if VARIETY and w == "DSM":  # not a dismissal abbreviation the normalizer knows
+        w = rng.choice(["DISM", "DISMISSED", "DISM'D"])
     return title(w) if mixed else w
 
 
@@ -528,31 +628,50 @@ def make_sentence(rng: random.Random, dispo: str, off: Offence, court_kind: str,
         if rng.random() < 0.15:
             txt += ", $50 VWF"
         return s, txt
+    if VARIETY and dispo == "FILED" and rng.random() < 0.4:
+        s = _blank("filed")
+        return s, rng.choice(["FILED", "PLACED ON FILE", "FILED W/ DEFT'S CONSENT", "FILED WITH CONSENT", "ON FILE"])
     if dispo != "GUILTY":
         return None, ""
     felony = off.fm == "F"
     kinds = ["hoc", "hoc_split", "hoc_susp", "probation", "fine", "jail", "time_served"]
     weights = [14, 12, 12, 12, 9, 2, 2]
+    if VARIETY:
+        kinds, weights = kinds + ["suspended"], [12, 10, 9, 11, 11, 6, 5, 7]
     if committed:
         kinds, weights = ["hoc", "hoc_split"], [1, 1]
+        if VARIETY:
+            kinds, weights = ["hoc", "hoc_split", "jail"], [10, 10, 2]
     if (felony and court_kind == "SUPERIOR") or committed and court_kind == "SUPERIOR":
-        kinds, weights = kinds + ["sp", "sp_indet", "life"], weights + [40, 8, 1]
+        kinds, weights = kinds + ["sp", "sp_indet", "life"], weights + [40, 8, 3 if VARIETY else 1]
         if committed:
-            kinds, weights = ["sp", "sp_indet", "hoc_split", "life"], [50, 10, 8, 1]
+            kinds, weights = ["sp", "sp_indet", "hoc_split", "life"], [50, 10, 8, 4 if VARIETY else 1]
     k = rng.choices(kinds, weights=weights)[0]
-    if k == "hoc":
+    if k == "suspended":  # a suspended term with no institution named
+        n, u = _term(rng, long=rng.random() < 0.5)
+        d, iso = _dur(rng, n, u)
+        s = _blank("suspended")
+        s["max"], s["suspended"] = iso, True
+        txt = rng.choice([f"{d} SUSPENDED", f"{d} SUSP.", f"SUSPENDED SENTENCE {d}", f"{d} SUSP"])
+        if rng.random() < 0.5:
+            pn, pu = rng.choice([(1, "Y"), (2, "Y"), (18, "M"), (6, "M")])
+            dp, isop = _dur(rng, pn, pu)
+            s["probation"] = isop
+            txt += rng.choice([f", PROB {dp}", f", {dp} PROBATION", f", PROBATION {dp}"])
+    elif k == "hoc":
         n, u = _term(rng)
         d, iso = _dur(rng, n, u)
         s = _blank("hoc")
         s["max"] = s["to_serve"] = iso
-        fac = rng.choice(["HOC", "H.O.C.", "HOUSE OF CORRECTION", "HOC", "H/C"])
+        fac = rng.choice(["HOC", "H.O.C.", "HOUSE OF CORRECTION", "HOC", "H/C"] if not VARIETY else
+                         ["HOC", "H.O.C.", "HOUSE OF CORRECTION", "HOC", "H.O.C", "HOUSE OF CORR."])
         txt = rng.choice([f"{d} {fac}", f"{fac} {d}", f"COMMITTED {d} {fac}", f"{d} {fac} COMMITTED"])
     elif k == "jail":
-        n, u = rng.choice([(10, "D"), (30, "D"), (60, "D"), (3, "M")])
+        n, u = rng.choice([(10, "D"), (30, "D"), (60, "D"), (3, "M")] + ([(5, "D"), (6, "M"), (90, "D")] if VARIETY else []))
         d, iso = _dur(rng, n, u)
         s = _blank("jail")
         s["max"] = s["to_serve"] = iso
-        txt = rng.choice([f"{d} JAIL", f"{d} COUNTY JAIL", f"JAIL {d}"])
+        txt = rng.choice([f"{d} JAIL", f"{d} COUNTY JAIL", f"JAIL {d}"] + ([f"COMMITTED TO JAIL {d}", f"{d} IN JAIL"] if VARIETY else []))
     elif k == "hoc_split":
         y, yu = _term(rng, long=True)
         d, iso = _dur(rng, y, yu)
@@ -588,13 +707,17 @@ def make_sentence(rng: random.Random, dispo: str, off: Offence, court_kind: str,
         s["fine"] = amt
         txt = rng.choice([f"FINE ${amt}", f"${amt} FINE", f"FINED ${amt}", f"${amt} FINE + COSTS",
                           f"FINE ${amt}.00", f"FINE ${amt} & COSTS"])
+        if VARIETY and rng.random() < 0.2:
+            txt = rng.choice([f"FINED ${amt}.00", f"FINE OF ${amt}", f"${amt}.00 FINE"])
     elif k == "time_served":
         s = _blank("time_served")
-        txt = rng.choice(["TIME SERVED", "DEEMED SERVED", "CREDIT TIME SERVED", "TIME SERVED"])
+        txt = rng.choice(["TIME SERVED", "DEEMED SERVED", "CREDIT TIME SERVED", "TIME SERVED"]
+                         + (["SENTENCE DEEMED SERVED", "TIME SERVED - RELEASED", "T/S"] if VARIETY else []))
     elif k == "life":
         s = _blank("state_prison")
         s["life"] = True
-        txt = rng.choice(["LIFE", "LIFE MCI CEDAR JUNCTION", "LIFE IMPRISONMENT", "LIFE - STATE PRISON"])
+        txt = rng.choice(["LIFE", "LIFE MCI CEDAR JUNCTION", "LIFE IMPRISONMENT", "LIFE - STATE PRISON"]
+                         + (["LIFE MCI WALPOLE", "NATURAL LIFE", "LIFE SENTENCE", "STATE PRISON FOR LIFE"] if VARIETY else []))
     elif k == "sp_indet":
         n = rng.choice([5, 10, 15, 20])
         s = _blank("state_prison")

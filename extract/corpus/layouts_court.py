@@ -38,8 +38,8 @@ def _statute_style(rng: random.Random) -> int:
 
 
 def _event_from_charges(charges) -> str:
-    if any(c.sentence_text for c in charges):
-        return "sentencing"
+    """A docket / complaint / indictment whose counts carry dispositions is a `disposition` record,
+    sentences or not (`sentencing` is kept for records that are only a sentencing: a mittimus)."""
     return "disposition"
 
 
@@ -61,7 +61,9 @@ def court_docket(rng: random.Random, year: int):
     _top(b, rng)
     b.v(court.printed(rng, mixed=st.mixed), "COURT").nl()
     f["court"] = court.canonical
-    title_ = rng.choice(["CRIMINAL DOCKET", "DOCKET ENTRIES", "CRIMINAL DOCKET SHEET", "CRIMINAL CASE RECORD", "DOCKET"])
+    title_ = rng.choice(["CRIMINAL DOCKET", "DOCKET ENTRIES", "CRIMINAL DOCKET SHEET", "CRIMINAL CASE RECORD", "DOCKET",
+                         "DOCKET AND RECORD OF PROCEEDINGS", "CLERK'S DOCKET", "CRIMINAL CASE DOCKET", "RECORD OF CASE",
+                         "CASE SUMMARY - CRIMINAL", "Criminal Docket"])
     b.t(st.val(title_))
     b.pad(44, 4)
     st.kv(b, "docket", dk, "DOCKET", options=["DOCKET NO.", "NO.", "DOCKET NUMBER", "CASE NO.", "DKT."]).nl()
@@ -263,7 +265,8 @@ def superior_indictment(rng: random.Random, year: int):
     name, nt = s.name(st.name_style, st.mixed)
     f["name"] = nt
     b.t(st.val(rng.choice(["COMMONWEALTH v. ", "COMMONWEALTH vs. ", "COMMONWEALTH VS "]))).v(name, "PERSON").nl()
-    b.t(st.val(rng.choice(["INDICTMENT SUMMARY", "RECORD OF SENTENCE", "SUMMARY OF INDICTMENTS AND DISPOSITIONS"]))).nl()
+    b.t(st.val(rng.choice(["INDICTMENT SUMMARY", "RECORD OF SENTENCE", "SUMMARY OF INDICTMENTS AND DISPOSITIONS",
+                           "CLERK'S RECORD OF INDICTMENTS", "DISPOSITION OF INDICTMENTS", "CRIMINAL DOCKET - INDICTMENTS"]))).nl()
     pairs = [("returned", st.date(ret), "DATE"), ("arraignment_date", st.date(arr), "DATE")]
     st._labs.setdefault("returned", rng.choice(["RETURNED", "INDICTMENT RETURNED", "DATE OF INDICTMENT"]))
     f["arraignment_date"] = arr.isoformat()
@@ -361,7 +364,9 @@ def probation_cf(rng: random.Random, year: int):
         b.t("-" * rng.randint(40, 70)).nl()
     role, dhead = rng.choice([("disposition_date", "DISP DATE"), ("disposition_date", "DISP. DT"),
                               ("arraignment_date", "ARR DATE"), ("arraignment_date", "ARRAIGNED"),
-                              ("arraignment_date", "DATE"), ("arraignment_date", "DATE")])
+                              ("arraignment_date", "DATE"), ("arraignment_date", "DATE"),
+                              ("disposition_date", "DATE DISPOSED"), ("arraignment_date", "ARR. DT"),
+                              ("disposition_date", "DISPOSED"), ("arraignment_date", "DATE ARR.")])
     compact = rng.random() < 0.4
     order = rng.choice([["date", "court", "docket", "offense", "disp"], ["date", "docket", "court", "offense", "disp"],
                         ["docket", "date", "court", "offense", "disp"]])
@@ -416,7 +421,8 @@ def cori_summary(rng: random.Random, year: int):
     s = make_subject(rng, year)
     b = B()
     b.t(st.val(rng.choice(["CRIMINAL OFFENDER RECORD INFORMATION", "COURT ACTIVITY RECORD INFORMATION",
-                           "CRIMINAL HISTORY SYSTEMS BOARD - CORI", "CORI SUMMARY"]))).nl()
+                           "CRIMINAL HISTORY SYSTEMS BOARD - CORI", "CORI SUMMARY", "CRIMINAL RECORD SUMMARY",
+                           "OFFICE OF PROBATION - RECORD CHECK", "BOARD OF PROBATION RECORD"]))).nl()
     if rng.random() < 0.5:
         b.t(st.val("REQUESTED BY: ") + other_name(rng, st.mixed) + "   " + st.val("DATE: ")).v(st.date(dt.date(year + 1, rng.randint(1, 12), rng.randint(1, 28))), "DATE").nl()
     name, nt = s.name(st.name_style, st.mixed)

@@ -10,7 +10,12 @@ import random
 from .kit import (B, Style, doc_facility, hoc_facility, jail_facility, make_charge_specs,
                   make_subject, other_name, pick_court, print_date, print_offence,
                   print_statute, prose_date, rand_date, docket_for, title, vocab, STAT_STYLES)
+from . import kit as _kit
 from .types import TruthRecord
+
+
+def K_VARIETY() -> bool:
+    return _kit.VARIETY
 
 
 def _sstyle(rng):
@@ -288,7 +293,9 @@ def jail_register(rng: random.Random, year: int):
     cols = rng.choice([["no", "date", "name", "age", "res", "off", "court", "sent", "disch"],
                        ["no", "name", "date", "off", "court", "sent", "disch"],
                        ["date", "no", "name", "off", "sent", "court"],
-                       ["no", "date", "name", "off", "court", "disch"]])
+                       ["no", "date", "name", "off", "court", "disch"]]
+                      + ([["name", "no", "off", "court", "date", "sent", "disch"], ["disch", "date", "no", "name", "off", "sent", "court"],
+                          ["no", "name", "age", "off", "sent", "court", "date"]] if K_VARIETY() else []))
     heads = {"no": rng.choice(["NO.", "#", "BK NO."]), "date": rng.choice(["DATE COMMITTED", "REC'D", "DATE", "DATE REC."]),
              "name": rng.choice(["NAME", "NAME OF PRISONER", "PRISONER"]), "age": "AGE", "res": rng.choice(["RESIDENCE", "RES."]),
              "off": rng.choice(["OFFENSE", "CRIME", "CHARGE"]), "court": rng.choice(["BY WHAT COURT", "COURT", "COMMITTED BY"]),
@@ -299,7 +306,7 @@ def jail_register(rng: random.Random, year: int):
     ds = rng.choice([0, 3, 4, 12, 8, st.date_style])
     ns = rng.choice([0, 2, 3, 4, 7])
     recs = []
-    base_no = rng.randint(1, 9000)
+    base_no = rng.randint(1, 9000) if not K_VARIETY() else rng.randint(10000, 89000)
     for i in range(rng.randint(3, 14)):
         s = make_subject(rng, year)
         d = dt.date(year, month, rng.randint(1, 28))
@@ -397,7 +404,9 @@ def parole_hearing(rng: random.Random, year: int):
             "denied": rng.choice(["PAROLE DENIED", "DENIED", "DENIED - REVIEW IN ONE YEAR"]),
             "review": rng.choice(["REVIEW IN 1 YR", "REVIEW IN 2 YRS", "PAROLE DENIED, REVIEW IN 2 YRS"]),
             "revoked": rng.choice(["PAROLE REVOKED", "REVOKED", "PAROLE REVOKED - REPAROLE DENIED"]),
-            "reserve": rng.choice(["RESERVE TO L.R.", "RESERVE TO HALFWAY HOUSE", "PAROLE GRANTED - RESERVE 6 MOS"])}[decision]
+            "reserve": rng.choice(["RESERVE TO L.R.", "RESERVE TO HALFWAY HOUSE", "RESERVE 6 MOS", "RESERVE"])}[decision]
+    # Convention: REVIEW / DENIED -> parole_denied; GRANTED / PAROLE TO / RESERVE (a grant with a
+    # later release date, as the MA Parole Board uses it) -> parole_granted.
     ev = {"granted": "parole_granted", "denied": "parole_denied", "review": "parole_denied", "revoked": "parole_revoked",
           "reserve": "parole_granted"}[decision]
     b.t(st.val(rng.choice(["DECISION", "BOARD DECISION", "VOTE/DECISION"])) + st.sep + st.val(word)).nl()
