@@ -200,7 +200,8 @@ class Assembler:
             if k in fields:
                 year = int(fields[k].value[:4])
                 break
-        return [c for c in (self._charge(g, geo, year) for g in groups) if c]
+        charges = ((self._charge(g, geo, year), g) for g in groups)
+        return [c for c, g in charges if c and _credible(c, g)]
 
     def _charge(self, g: dict[str, Entity], geo: PageGeometry, year: int | None) -> dict[str, Value]:
         out: dict[str, Value] = {}
@@ -267,6 +268,16 @@ def _place(e: Entity, normalize) -> tuple[Entity, object]:
         if len(words) - n >= 6:
             break
     return e, best or normalize(e.text)
+
+
+def _credible(charge: dict[str, Value], group: dict[str, Entity]) -> bool:
+    """A charge read from offence words alone must match the offence table well; prose the NER
+    took for an offence (`TAKE SAID PAROLEE INTO CUSTODY`) does not."""
+    if set(charge) & {"statute", "disposition", "sentence"}:
+        return True
+    desc = group.get("OFFENSE")
+    score = charge["offense_code"].evidence.certainty if "offense_code" in charge else 0.0
+    return desc is not None and (score >= 0.75 or desc.agreement == "both")
 
 
 def _split_disposition(desc: Entity) -> tuple[Entity, Entity | None]:

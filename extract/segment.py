@@ -58,6 +58,14 @@ def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
                 run.append(j)
         if len(run) > len(best):
             best = run
+    if len(best) >= 2 and sorted(j - i for i, j in zip(best, best[1:]))[(len(best) - 1) // 2] == 1:
+        # A one-line-per-item list: every line inside it that holds a core value is an item,
+        # even when a noisy reading missed the values that qualified its neighbours.
+        last = max(best)
+        while last + 1 in by_line and {e.label for e in by_line[last + 1]} & CORE:
+            last += 1
+        best = [i for i in range(best[0], last + 1) if i in by_line and len({e.label for e in by_line[i]} & CORE) >= 1
+                and len(by_line[i]) >= 2]
     return best
 
 
