@@ -74,6 +74,43 @@ def _context(ent: Entity, region_ents: list[Entity], geo: PageGeometry) -> str:
     return ctx
 
 
+def _iso(r) -> dt.date | None:
+    return dt.date.fromisoformat(r.value) if r.ok else None
+
+
+_VERB = re.compile(r"\b(COMMITTED|ADMITTED|RECEIVED|RELEASED|DISCHARGED|PAROLED|ARRESTED|ARRAIGNED|SENTENCED|BOOKED|HEARD|BORN)\b")
+
+
+def _masked(start: int, end: int, ents: list[Entity], geo: PageGeometry) -> str:
+    """Text between two offsets with other values blanked (a sentence's `COMMITTED` is not a label)."""
+    chars = list(geo.text[start:end].upper())
+    for x in ents:
+        for i in range(max(x.start, start), min(x.end, end)):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def _verb_role(text: str) -> str | None:
+    """In prose the last event verb before a date says what it dates (`DISCHARGED ... ON <date>`)."""
+    verbs = _VERB.findall(text)
+    return date_role(verbs[-1]) if verbs else None
+
+
+def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry) -> str | None:
+    """The role a date's label words give it: the words just before it, else the whole line before
+    it (prose: `COMMITTED TO MCI CONCORD ON 2nd December 1975`), else a column or stacked label above."""
+    role = date_role(_context(e, ents, geo))
+    if role is None:
+        role = _verb_role(_masked(geo.line_starts[e.line], e.start, ents, geo))
+    if role is None and e.line > 0 and e.start - geo.line_starts[e.line] < 20:
+        role = _verb_role(_masked(geo.line_starts[e.line - 1], e.start, ents, geo))  # a sentence broken over lines
+    if role is None and region.kind == "item":
+        role = date_role(_header_above(e, region.header_line, geo))
+    if role is None and e.line > 0 and not any(x.line == e.line - 1 for x in ents):
+        role = date_role(_header_above(e, e.line - 1, geo))  # a label line above its values
+    return role
+
+
 def _header_above(ent: Entity, header_line: int | None, geo: PageGeometry) -> str:
     """For a table: the column-header words above the value."""
     if header_line is None or header_line < 0:
@@ -98,10 +135,13 @@ class Assembler:
         rec = Assembled(region.first_line, region.last_line, "other")
         fields = rec.fields
         # Identity and identifiers: the first reading of each wins (headers come first).
-        # A date the NER took for a birth date but whose label words say otherwise is an event date.
+        # A date the NER took for a birth date but whose label words say otherwise is an event date;
+        # so is a list's header date that no birth label introduces (`PRISONER LOG  OCT 20 1964`).
         for e in ents:
-            if e.label == "DOB" and date_role(_context(e, ents, geo)) not in (None, "dob"):
-                e.label = "DATE"
+            if e.label == "DOB":
+                role = date_role(_context(e, ents, geo))
+                if role not in (None, "dob") or (role is None and e in region.shared):
+                    e.label = "DATE"
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
         for e in ents:
             if e.label == "PERSON" and "name" not in fields:
@@ -138,12 +178,8 @@ class Assembler:
     def _dates(self, region: Region, ents: list[Entity], dob_ent: Entity | None, geo: PageGeometry, fields: dict) -> list[Entity]:
         """Fill the date fields whose role the label words tell; return the dates without a role."""
         events = [e for e in ents if e.label == "DATE"]
-        first_event = None
-        for e in events:
-            r = normalize_date(e.text)
-            if r.ok:
-                d = dt.date.fromisoformat(r.value)
-                first_event = d if first_event is None else min(first_event, d)
+        seen = [d for e in events if (d := _iso(normalize_date(e.text))) is not None]
+        first_event = min(seen, default=None)
         if dob_ent is not None:
             r = normalize_date(dob_ent.text, before=first_event, role="dob")
             if r.ok:
@@ -151,24 +187,39 @@ class Assembler:
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
         untyped: list[Entity] = []
         for e in events:
-            role = date_role(_context(e, ents, geo))
-            if role is None and region.kind == "item":
-                role = date_role(_header_above(e, region.header_line, geo))
+            role = _date_role(e, ents, region, geo)
             if role == "dob" and "dob" not in fields:
-                r = normalize_date(e.text, role="dob")
+                r = normalize_date(e.text, role="dob", before=first_event)
                 if r.ok:
                     fields["dob"] = _value(e, geo, r.value, "date", r.certainty, True)
                 continue
             if role is None:
                 untyped.append(e)
                 continue
-            if role in {"projected"} or role in fields:
+            if role in {"projected", "dob"} or role in fields:
                 continue
             r = normalize_date(e.text, after=dob, role=role)
             if r.ok:
                 valid = dob is None or dt.date.fromisoformat(r.value) > dob
                 fields[role] = _value(e, geo, r.value, "date", r.certainty, valid)
-        return untyped
+        if "dob" not in fields and untyped:
+            self._dob_from_untyped(untyped, geo, fields)
+        # An item's own dates before the header's (the list's date is the fallback).
+        own = set(range(region.first_line, region.last_line + 1))
+        return sorted(untyped, key=lambda e: e.line not in own)
+
+    @staticmethod
+    def _dob_from_untyped(untyped: list[Entity], geo: PageGeometry, fields: dict) -> None:
+        """An unlabelled date a dozen years or more before the record's other dates is a birth date
+        (police blotters and jail registers print it bare in a column)."""
+        dated = [(d, e) for e in untyped if (d := _iso(normalize_date(e.text, role="dob"))) is not None]
+        if len(dated) < 2:
+            return
+        latest = max(d for d, _ in dated)
+        d, e = min(dated, key=lambda x: x[0])
+        if (latest - d).days > 12 * 365:
+            fields["dob"] = _value(e, geo, d.isoformat(), "date", 0.7, True)
+            untyped.remove(e)
 
     def _untyped_dates(self, region: Region, untyped: list[Entity], geo: PageGeometry, fields: dict, role: str) -> None:
         """A list item's bare date, or a card's only date, takes the role its record type implies."""
