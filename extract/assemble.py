@@ -227,11 +227,12 @@ class Assembler:
             return
         if region.kind != "item" and len(untyped) > 1:
             return  # docket entries and the like: no one date is the record's
-        e = untyped[0]
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
-        r = normalize_date(e.text, after=dob, role=role)
-        if r.ok:
-            fields[role] = _value(e, geo, r.value, "date", r.certainty * 0.8, True)
+        for e in untyped:  # the first that reads as a date (the NER sometimes takes a number for one)
+            r = normalize_date(e.text, after=dob, role=role)
+            if r.ok:
+                fields[role] = _value(e, geo, r.value, "date", r.certainty * 0.8, True)
+                return
 
     def _charges(self, region: Region, geo: PageGeometry, fields: dict) -> list[dict[str, Value]]:
         groups: list[dict[str, Entity]] = []

@@ -32,6 +32,21 @@ from extract.normalize.places import normalize_court, normalize_facility
     ("B8412345", "booking_no", "B8412345", True),
     ("1234567", "pcf", "1234567", True),
     ("PCF 123456", "pcf", "123456", True),
+    # county-prefixed Superior dockets, old serials, arrest numbers
+    ("FRCR91-2167", "docket", "FRCR91-2167", True),
+    ("PLCR88-0188", "docket", "PLCR88-0188", True),
+    ("ESCR1990-01234", "docket", "ESCR1990-01234", True),
+    ("FRCR 91-2167", "docket", "FRCR91-2167", True),
+    ("PLCR88-O188", "docket", "PLCR88-0188", False),
+    ("5UCR1984-00123", "docket", "SUCR1984-00123", False),
+    ("57-534", "docket", "57-534", False),
+    ("63137", "docket", "63137", False),
+    ("64-691-AR", "booking_no", "64-691-AR", True),
+    ("92-429-AR", "booking_no", "92-429-AR", True),
+    ("64-69l-AR", "booking_no", "64-691-AR", False),
+    ("92-429-4R", "booking_no", "92-429-AR", False),
+    ("B8123209", "booking_no", "B8123209", True),
+    ("91-00768", "booking_no", "91-00768", True),
 ])
 def test_identifiers(text, kind, value, clean):
     r = normalize_identifier(text, kind)
@@ -40,7 +55,9 @@ def test_identifiers(text, kind, value, clean):
 
 
 @pytest.mark.parametrize("text,kind", [("HALL", "docket"), ("$500", "docket"), ("ABC", "sid"),
-                                       ("X12", "commitment_no"), ("12", "pcf"), ("", "sid")])
+                                       ("X12", "commitment_no"), ("12", "pcf"), ("", "sid"),
+                                       ("XXCR91-2167", "docket"), ("12", "docket"), ("SOLID", "docket"),
+                                       ("SOLID", "sid"), ("64-691-XY", "booking_no")])
 def test_identifier_failures(text, kind):
     r = normalize_identifier(text, kind)
     assert not r.ok and r.value is None
@@ -49,6 +66,7 @@ def test_identifier_failures(text, kind):
 def test_older_forms_are_less_certain():
     assert normalize_identifier("84-1234", "docket").certainty < 1.0
     assert normalize_identifier("12345", "commitment_no").certainty < 1.0
+    assert normalize_identifier("63137", "docket").certainty == 0.5   # a bare serial: the label says docket
 
 
 # -- dispositions --------------------------------------------------------------------------
@@ -64,6 +82,9 @@ def test_older_forms_are_less_certain():
     ("FILED", "filed"), ("PLACED ON FILE", "filed"), ("FILED W/ DEFT'S CONSENT", "filed"),
     ("RESPONSIBLE", "responsible"), ("NOT RESPONSIBLE", "not_responsible"),
     ("CONTINUED", "continued"), ("DEFT DEFAULTED", "default"),
+    ("DSM", "dismissed"), ("DSM.", "dismissed"), ("DISMD", "dismissed"), ("DIS.", "dismissed"),
+    ("GF", "guilty"), ("G.F.", "guilty"), ("GUILTY FINDING", "guilty"), ("FINDING OF GUILTY", "guilty"),
+    ("FINDING OF NOT GUILTY", "not_guilty"), ("C.W.O.F", "cwof"),
 ])
 def test_dispositions(text, code):
     r = normalize_disposition(text)
@@ -72,7 +93,8 @@ def test_dispositions(text, code):
 
 @pytest.mark.parametrize("text,code", [("GUlLTY", "guilty"), ("DISMlSSED", "dismissed"),
                                        ("N0LLE PROS", "nolle_prosequi"), ("NOT GUlLTY", "not_guilty"),
-                                       ("N0T GUILTY", "not_guilty"), ("GUILTV", "guilty")])
+                                       ("N0T GUILTY", "not_guilty"), ("GUILTV", "guilty"),
+                                       ("D5M", "dismissed"), ("DlSMD", "dismissed"), ("C.W.0.F.", "cwof")])
 def test_dispositions_ocr(text, code):
     r = normalize_disposition(text)
     assert r.value == code and r.certainty < 1.0
@@ -81,6 +103,9 @@ def test_dispositions_ocr(text, code):
 def test_disposition_other_and_empty():
     r = normalize_disposition("REMANDED")
     assert r.value == "other" and r.certainty < 0.5
+    for text in ("DSS", "GIFT", "GFX", "DISPOSED"):   # look like the short forms, are not
+        assert normalize_disposition(text).value == "other", text
+    assert normalize_disposition("DSM").certainty < 1.0 and normalize_disposition("GF").certainty < 1.0
     assert not normalize_disposition("").ok
 
 
@@ -169,6 +194,17 @@ def test_court_certainty():
     ("PLYMOUTH COUNTY C.F.", "PLYMOUTH HOC"), ("DUKES COUNTY JAIL AND H.O.C.", "DUKES HOC"),
     ("NASHUA ST JAIL", "SUFFOLK JAIL"), ("NANTUCKET COUNTY JAIL", "NANTUCKET JAIL"), ("STATE PRISON", "STATE PRISON"),
     ("MCI CEDAR JUNCTlON", "MCI CEDAR JUNCTION"), ("MCl WALP0LE", "MCI WALPOLE"), ("SUFF0LK COUNTY H.O.C.", "SUFFOLK HOC"),
+    # abbreviated forms records print
+    ("MCI CEDAR JCT.", "MCI CEDAR JUNCTION"), ("MCI-CJ", "MCI CEDAR JUNCTION"), ("M.C.I. C.J.", "MCI CEDAR JUNCTION"),
+    ("CEDAR JCT.", "MCI CEDAR JUNCTION"), ("MCI FRAM.", "MCI FRAMINGHAM"), ("MCI-FRAM", "MCI FRAMINGHAM"),
+    ("MCI NORF.", "MCI NORFOLK"), ("MCI CONC.", "MCI CONCORD"), ("MCI BRIDGEW.", "MCI BRIDGEWATER"),
+    ("S.B.C.C.", "SOUZA-BARANOWSKI CORRECTIONAL CENTER"),
+    ("MIDD HOC", "MIDDLESEX HOC"), ("SUFF HOC", "SUFFOLK HOC"), ("ESSX HOC", "ESSEX HOC"), ("WORC HOC", "WORCESTER HOC"),
+    ("PLYM HOC", "PLYMOUTH HOC"), ("BRIS HOC", "BRISTOL HOC"), ("BARN HOC", "BARNSTABLE HOC"),
+    ("BERK HOC", "BERKSHIRE HOC"), ("NORF HOC", "NORFOLK HOC"), ("FRAN HOC", "FRANKLIN HOC"),
+    ("SUFF JAIL", "SUFFOLK JAIL"), ("SUFF H/C", "SUFFOLK HOC"), ("HAMP HOC - LUDLOW", "HAMPDEN HOC"),
+    ("MIDDLESEX COUNTY HOUSE OF CORR.", "MIDDLESEX HOC"), ("WORCESTER COUNTY HOUSE OF CORR", "WORCESTER HOC"),
+    ("SUFFOLK COUNTY HOUSE OF C0RR.", "SUFFOLK HOC"), ("MlDD HOC", "MIDDLESEX HOC"), ("W0RC HOC", "WORCESTER HOC"),
 ])
 def test_facilities(text, value):
     r = normalize_facility(text)
@@ -179,3 +215,15 @@ def test_facility_failures():
     assert not normalize_facility("XYZ").ok
     assert not normalize_facility("COUNTY JAIL").ok     # which county?
     assert not normalize_facility("").ok
+    assert not normalize_facility("HOUSE OF CORR.").ok  # which county?
+    assert not normalize_facility("CJ").ok              # CJ and FRAM name an institution only after MCI
+    assert not normalize_facility("FRAM").ok
+    assert not normalize_facility("MCI XYZ").ok
+
+
+def test_facility_abbreviation_certainty():
+    r = normalize_facility("HAMP HOC")                  # Hampden or Hampshire
+    assert r.value == "HAMPDEN HOC" and r.certainty < 0.5
+    assert normalize_facility("HAMPSHIRE HOC").value == "HAMPSHIRE HOC"
+    assert normalize_facility("MIDD HOC").certainty == 1.0
+    assert normalize_facility("MCI FRAM.").certainty < 1.0   # truncated

@@ -57,6 +57,21 @@ def S(text):
     ("SIX MONTHS HOUSE OF CORRECTION", dict(type="hoc", max="P6M")),
     ("LOSS OF LICENSE 1 YR, FINE $500", dict(type="fine", fine=500, probation=None, max=None)),
     ("TIME SERVED", dict(type="time_served")),
+    # short forms of house of correction, deemed-served terms
+    ("1 YR H/C", dict(type="hoc", max="P1Y", to_serve="P1Y")),
+    ("1 YR H.C.", dict(type="hoc", max="P1Y", to_serve="P1Y")),
+    ("6 MOS HOUSE OF CORR.", dict(type="hoc", max="P6M", to_serve="P6M")),
+    ("COMMITTED 1 YEAR H/C", dict(type="hoc", max="P1Y", to_serve="P1Y")),
+    ("6 MOS H/C SUSP, PROB 1 YR", dict(type="hoc", max="P6M", suspended=True, probation="P1Y", to_serve=None)),
+    ("DEEMED SERVED", dict(type="time_served", max=None)),
+    ("30 DAYS DEEMED SERVED", dict(type="time_served", max="P30D", to_serve=None)),
+    ("60 DAYS TIME SERVED", dict(type="time_served", max="P60D")),
+    ("SENTENCED TO TIME SERVED", dict(type="time_served")),
+    ("2 YRS HOC, CREDIT FOR TIME SERVED", dict(type="hoc", max="P2Y", to_serve="P2Y")),   # credit, not the sentence
+    ("1 YR HOC JTC TIME SERVED", dict(type="hoc", max="P1Y")),
+    ("SUSPENDED SENTENCE 1 YEAR, 6 MO PROBATION", dict(type="suspended", max="P1Y", suspended=True,
+                                                       probation="P6M", to_serve=None)),
+    ("6 MOS C/C", dict(type="other", concurrent=True)),                   # C/C is concurrent, not H/C
 ])
 def test_semantics(text, expect):
     r = S(text)
@@ -72,6 +87,9 @@ def test_semantics(text, expect):
     ("FlNE $50", dict(type="fine", fine=50)),
     ("$3O0 FINE + COSTS", dict(fine=300)),
     ("PR0B 18 M0S", dict(type="probation", probation="P18M")),
+    ("l YR H/C", dict(type="hoc", max="P1Y")),
+    ("6 MOS HOUSE 0F C0RR.", dict(type="hoc", max="P6M")),
+    ("3O DAYS DEEMED SERVED", dict(type="time_served", max="P30D")),
 ])
 def test_ocr_damage(text, expect):
     r = S(text)

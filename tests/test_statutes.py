@@ -52,6 +52,15 @@ from extract.normalize.statutes import Citation, find_citations, parse_citation
     ("ABANDON MVc90 522B(a)", "90/22B(a)"),
     ("c90B58A(2)", "90B/8A(2)"),
     ("c948303J", "94/303J"),
+    # a G.L. marker with neither chapter nor section mark
+    ("GL 265 15A", "265/15A"),
+    ("G.L. 265 15A", "265/15A"),
+    ("MGL 90 24", "90/24"),
+    ("M.G.L. 90 24(1)(a)(1)", "90/24(1)(a)(1)"),
+    ("G.L. 265, 13A", "265/13A"),
+    ("GL 94C 32A", "94C/32A"),
+    ("GL 9O 24", "90/24"),
+    ("GL 265 l5A", "265/15A"),
 ])
 def test_citation_forms(text: str, canonical: str) -> None:
     cite = parse_citation(text)
@@ -63,6 +72,7 @@ def test_citation_forms(text: str, canonical: str) -> None:
     "TEL 617-555-1234", "(508) 229-1212", "3 COUNTS", "GUILTY 2 YRS HOC, 6 MOS TO SERVE, BAL SUSP",
     "NOT LESS THAN 3 NOR MORE THAN 5 YRS", "15-20 YEARS", "3-5", "12/25", "C 5 12", "BOX 265 S",
     "OPERATE 12:30-5 AM", "SID 123456", "ROOM C 12", "O'BRIEN, JOHN P.", "COIL 12",
+    "265 15A", "90 24", "GLOVER 265 15", "MGL 90 24 MONTHS", "GL 12/25/84", "OGL 265 15", "GL 300 15",
 ])
 def test_not_citations(text: str) -> None:
     assert find_citations(text) == []
@@ -74,6 +84,13 @@ def test_offsets_and_several_citations() -> None:
     assert [c.canonical for c in found] == ["265/13A", "266/30(1)", "266/60"]
     assert text[found[0].start:found[0].end] == "C265 S13A"
     assert text[found[1].start:found[1].end].startswith("c266 §30(1)")
+
+
+def test_gl_marker_offsets() -> None:
+    text = "A&B GL 265 13A; LARC MGL 266 30"
+    found = find_citations(text)
+    assert [c.canonical for c in found] == ["265/13A", "266/30"]
+    assert text[found[0].start:found[0].end] == "GL 265 13A"
 
 
 def test_citation_properties() -> None:

@@ -23,12 +23,13 @@ GAP_RATIO = 0.15  # an empty band holds less than this share of the typical ink 
 MIN_COLS, MIN_ROWS = 3, 2
 MAX_GLYPH = 0.036  # cap height / cell height above which the "grid" is a form's, not a sheet's (frames: <0.03)
 MIN_ASPECT = 0.6  # cell width / height, and its inverse: fiche frames are near 4:3
-# A cell is blank (unexposed film) with less than this share of the typical cell's ink and a
-# tone within this many grey levels of the film base.
-BLANK_RATIO = 0.06
-BLANK_TONE = 30.0
+# A cell is blank (unexposed film) with less line modulation than this share of the sheet's
+# well-exposed frames' (its 90th percentile: most frames of a sheet hold pages).
+BLANK_SHARE = 0.13
 MAX_SKEW = 8.0  # degrees
-PEAK_SHARE = 0.5  # autocorrelation peaks this close to the highest are the period or its multiples
+PROFILE_STRIPS = 8
+PEAK_SHARE = 0.4  # autocorrelation peaks this close to the highest are the period or its multiples
+DIVISOR_SHARE = 0.2  # a divisor of the highest peak needs less
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,11 @@ def _ink(gray: np.ndarray) -> np.ndarray:
 
 
 def _profile(edges: np.ndarray, along: int) -> np.ndarray:
-    """Ink per position along x (along=1) or y (along=0)."""
-    prof = edges.mean(axis=1 - along)
+    """Ink per position along x (along=1) or y (along=0). The bands between frames run the whole
+    sheet, so they are empty in every strip across it, while a speck of dust fills a few
+    positions of one strip: the median over strips keeps the bands and drops the specks."""
+    strips = np.array_split(edges, PROFILE_STRIPS, axis=1 - along)
+    prof = np.sort([s.mean(axis=1 - along) for s in strips], axis=0)[: -PROFILE_STRIPS // 4].mean(axis=0)
     return cv2.GaussianBlur(prof.reshape(1, -1).astype(np.float32), (0, 0), 1.0).ravel()
 
 
@@ -72,13 +76,23 @@ def _grids(prof: np.ndarray, lo: float, hi: float, tone: np.ndarray, base: float
     ac = ac / ac[0]
     lo, hi = int(max(3, lo)), int(min(len(p) * 0.6, hi))
     peaks = [i for i in range(lo, hi - 1) if ac[i] >= ac[i - 1] and ac[i] >= ac[i + 1] and ac[i] > 0.05]
+    found = (_bands(prof, float(lag), tone, base) for lag in _periods(ac, peaks))
+    return [b for b in found if b is not None]
+
+
+def _periods(ac: np.ndarray, peaks: list[int]) -> list[int]:
+    """Candidate pitches, likeliest first. The grid's period or one of its multiples has the
+    highest peak (frames two apart may match better than neighbours, and at a fractional pitch
+    narrow page edges match better at even multiples); side lobes and in-frame line periods are
+    far weaker. So: the divisors of the highest peak that are peaks themselves, shortest first,
+    then the highest, then the other strong peaks. The empty bands then decide."""
     if not peaks:
         return []
-    # The grid's period dominates; side lobes and in-frame line periods are far weaker. Of the
-    # strong peaks (the period and its multiples) the shortest is the pitch.
-    strong = [i for i in peaks if ac[i] >= PEAK_SHARE * max(ac[peaks])]
-    found = (_bands(prof, float(lag), tone, base) for lag in strong)
-    return [b for b in found if b is not None]
+    top = max(peaks, key=lambda i: ac[i])
+    divisors = [i for d in range(5, 1, -1) for i in peaks
+                if abs(i - top / d) <= 0.03 * top / d and ac[i] >= DIVISOR_SHARE * ac[top]]
+    strong = [i for i in peaks if ac[i] >= PEAK_SHARE * ac[top]]
+    return list(dict.fromkeys(divisors + [top] + strong))
 
 
 def _band_min(prof: np.ndarray, c: float, w: int) -> float:
@@ -114,9 +128,10 @@ def _bands(prof: np.ndarray, pitch: float, tone: np.ndarray | None = None, base:
     empty = [_band_min(prof, icpt + k * slope, w) < GAP_RATIO * typical for k in ks]
     if tone is not None:
         # A band is bare film: its tone is the film base's, unlike an empty stretch of a page.
-        spread = float(np.percentile(np.abs(tone - base), 75))
+        off = np.abs(tone - base)
+        spread = float(np.percentile(off, 75))
         if spread > 20:
-            empty = [e and _band_min(np.abs(tone - base), icpt + k * slope, w) < 0.35 * spread for e, k in zip(empty, ks)]
+            empty = [e and _band_min(off, icpt + k * slope, w) < 0.35 * spread for e, k in zip(empty, ks)]
     if typical <= 0 or np.mean(empty) < 0.7:
         return None  # no consistent empty bands: not a grid of frames
     return float(icpt), float(slope)
@@ -179,9 +194,7 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
     scale = min(1.0, WORK_SIDE / max(h, w))
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     edges = _ink(small)
-    # Film base: the sheet's outer margin, below and beside the grid.
-    base = float(np.median(np.concatenate([small[-3:].ravel(), small[:, :3].ravel(), small[:, -3:].ravel()])))
-    grid = _find_grid(small, edges, base)
+    grid = _find_grid(small, edges, _film_base(small))
     if grid is None:
         return None
     rows, cols = grid
@@ -191,14 +204,30 @@ def split_sheet(gray: np.ndarray) -> list[SheetFrame] | None:
         return None
     if not _type_is_small(gray, rows, cols, ink, scale):
         return None
-    frames = []
-    for r, (y0, y1) in enumerate(rows):
-        for c, (x0, x1) in enumerate(cols):
-            tone = abs(float(small[_inner(y0, y1), _inner(x0, x1)].mean()) - base)
-            if ink[r, c] < BLANK_RATIO * typical and tone < BLANK_TONE:
-                continue
-            frames.append(SheetFrame(r, c, (int(x0 / scale), int(y0 / scale), int(x1 / scale), int(y1 / scale))))
-    return frames or None
+    lines = np.array([[_line_modulation(small[_inner(*ys), _inner(*xs)]) for xs in cols] for ys in rows])
+    exposed = lines >= BLANK_SHARE * np.percentile(lines, 90)
+    return [
+        SheetFrame(r, c, (int(x0 / scale), int(y0 / scale), int(x1 / scale), int(y1 / scale)))
+        for r, (y0, y1) in enumerate(rows)
+        for c, (x0, x1) in enumerate(cols)
+        if exposed[r, c]
+    ] or None
+
+
+def _line_modulation(cell: np.ndarray) -> float:
+    """How strongly the cell's brightness rises and falls from line to line of text.
+
+    Unexposed film is flat: its grain averages out along each row, vignetting is too slow to
+    count, and scratches run along the film, down every row alike. A page's lines of type make
+    the row means swing whatever its tone, contrast or polarity."""
+    rows = cell.astype(np.float32).mean(axis=1).reshape(-1, 1)
+    slow = cv2.GaussianBlur(rows, (1, 0), sigmaX=0, sigmaY=max(1.5, 0.025 * len(rows)))
+    return float(np.std(rows - slow))
+
+
+def _film_base(small: np.ndarray) -> float:
+    """The film base's tone: the sheet's outer margin, below and beside the grid."""
+    return float(np.median(np.concatenate([small[-3:].ravel(), small[:, :3].ravel(), small[:, -3:].ravel()])))
 
 
 def _find_grid(small: np.ndarray, edges: np.ndarray, base: float):
@@ -206,15 +235,16 @@ def _find_grid(small: np.ndarray, edges: np.ndarray, base: float):
     sh, sw = edges.shape
     for by in _grids(_profile(edges, 0), sh / 12, sh / 1.5, small.mean(axis=1), base):
         rows = _cells(*by, sh)
-        if not rows:
+        if len(rows) < MIN_ROWS:
             continue
         # Columns from the rows' band only: the title strip above would fill the gaps between columns.
         band = slice(int(rows[0][0]), int(rows[-1][1]))
         for bx in _grids(_profile(edges[band], 1), sw / 30, sw / 1.8, small[band].mean(axis=0), base):
             # A frame holds a page, portrait or landscape: a cell flatter than that is a
             # sub-period of the real grid (empty lines at the same height in every frame).
-            if MIN_ASPECT <= bx[1] / by[1] <= 1 / MIN_ASPECT:
-                return rows, _cells(*bx, sw)
+            cols = _cells(*bx, sw)
+            if MIN_ASPECT <= bx[1] / by[1] <= 1 / MIN_ASPECT and len(cols) >= MIN_COLS:
+                return rows, cols
     return None
 
 

@@ -5,7 +5,9 @@ record, with entity spans (for the NER) and the normalized truth records (for ex
 Layout families are split: train families give `train` and `dev` documents (different seeds),
 held-out families (layouts never trained on) give `heldout` documents. Train families are built
 with `kit.VARIETY` on (more label synonyms, separators, sentence kinds, and truth forms aligned with
-`extract.normalize`); held-out families are built exactly as before so evaluation stays comparable.
+`extract.normalize`); held-out families print exactly the text they always did (the text
+fingerprint in tests/test_corpus.py locks it), while their truth follows the same normalized
+conventions as train (canonical facility names, event types below).
 
 Event-type conventions (every train family follows them):
   court docket / complaint / indictment / CORI / rap block whose counts carry dispositions
@@ -16,7 +18,8 @@ Event-type conventions (every train family follows them):
   DOC commitment card, inmate face sheet, jail register / commitment log line -> `admission`;
   HOC booking sheet -> `booking`; arrest card / State Police rap-sheet arrest block -> `arrest`;
   probation record of supervision -> `probation_start`; violation notice -> `probation_violation`.
-(Held-out `clerk_index_card` predates this and still marks a line with a sentence `sentencing`.)
+Held-out families follow the same conventions (`clerk_index_card` lines -> `disposition`,
+`parole_warrant` -> `warrant` or, when the notice prints PAROLE REVOKED, `parole_revoked`).
 
 Sentence truth dicts use SENTENCE_KEYS (type, min, max, to_serve, probation, suspended,
 concurrent, from_and_after, life, fine); durations ISO 8601 with months kept as months.

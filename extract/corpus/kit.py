@@ -21,15 +21,16 @@ from digitize.samplegen.offences import Offence, format_statute, pick_offence
 from .types import Span, TruthCharge
 
 __all__ = ["B", "Style", "Subject", "make_subject", "rand_date", "make_docket", "pick_offence",
-           "Offence", "Court", "pick_court", "Facility", "doc_facility", "hoc_facility",
+           "Offence", "Court", "pick_court", "Facility", "canonical_facility", "doc_facility", "hoc_facility",
            "jail_facility", "ChargeSpec", "make_charge_specs", "print_statute", "print_offence",
            "print_dispo", "print_date", "prose_date", "title", "docket_for", "vocab"]
 
 
 # -- train-family variety -------------------------------------------------------------------------
 # Set by `extract.corpus.make_doc` while a TRAIN family is built: label synonyms, sentence kinds,
-# forms and truth fixes below only apply then, so held-out families (and their evaluation numbers)
-# keep producing exactly what they always did.
+# forms and truth fixes below only apply then, so held-out families keep printing exactly the text
+# they always did. (Held-out TRUTH follows the same normalized conventions as train: facility truth
+# comes from `canonical_facility` in both, without touching what is printed or the random stream.)
 VARIETY = False
 
 
@@ -458,13 +459,20 @@ _CANON_FIX = {"MASS. TREATMENT CENTER": "MASSACHUSETTS TREATMENT CENTER"}
 _UNREADABLE_FORMS = {"MCI CEDAR JCT.", "MCI FRAM."}  # abbreviations normalize_facility cannot resolve
 
 
+def canonical_facility(name: str) -> str:
+    """The facility truth convention: the canonical name `extract.normalize.places.normalize_facility`
+    gives (`SOUZA-BARANOWSKI C.C.` -> `SOUZA-BARANOWSKI CORRECTIONAL CENTER`). Every family, train
+    and held-out, takes its facility truth from here."""
+    c = _CANON_FIX.get(name, name)
+    return f"{c[:-5]} CORRECTIONAL CENTER" if c.endswith(" C.C.") else c
+
+
 def _fixed(f: Facility, rng: random.Random) -> Facility:
     """VARIETY: the canonical name the normalizer gives, plus a few more printed forms."""
-    c = _CANON_FIX.get(f.canonical, f.canonical)
+    c = canonical_facility(f.canonical)
     forms = [x for x in f.forms if x not in _UNREADABLE_FORMS and not re.fullmatch(r"[A-Z]{4} HOC", x)]
-    if c.endswith(" C.C."):
-        base = c[:-5]
-        c = f"{base} CORRECTIONAL CENTER"
+    if f.canonical.endswith(" C.C."):
+        base = f.canonical[:-5]
         forms = [f"{base} C.C.", f"{base} CORR. CTR.", f"{base} CORRECTIONAL CENTER", f"{base} C.C."]
     elif c.startswith("MCI "):
         forms += [f"MCI {c[4:]}", f"M.C.I.-{c[4:]}", f"MCI at {c[4:].title()}".upper()]
@@ -477,7 +485,12 @@ def _fixed(f: Facility, rng: random.Random) -> Facility:
 def doc_facility(rng: random.Random, year: int | None = None) -> Facility:
     if VARIETY:
         return _fixed(_doc_facility(rng, year), rng)
-    return _doc_facility(rng, year)
+    return _canonical_only(_doc_facility(rng, year))
+
+
+def _canonical_only(f: Facility) -> Facility:
+    """Held-out families: the printed forms exactly as before, the truth in the canonical form."""
+    return Facility(canonical_facility(f.canonical), f.forms)
 
 
 def _doc_facility(rng: random.Random, year: int | None = None) -> Facility:
@@ -492,7 +505,7 @@ def _doc_facility(rng: random.Random, year: int | None = None) -> Facility:
 
 def hoc_facility(rng: random.Random, county: str) -> Facility:
     f = _hoc_facility(rng, county)
-    return _fixed(f, rng) if VARIETY else f
+    return _fixed(f, rng) if VARIETY else _canonical_only(f)
 
 
 def _hoc_facility(rng: random.Random, county: str) -> Facility:

@@ -574,7 +574,8 @@ def clerk_index_card(rng: random.Random, year: int):
         if show:
             b.t(rng.choice([" ", ", "])).v(bare_cwof(ch.sentence_text) if ch.dispo == "CWOF" else ch.sentence_text, "SENTENCE")
         b.t(rng.choice(["  ", " ", "  DISP "])).v(print_date_(d, dstyle), "DATE").nl()
-        recs.append(TruthRecord(ln, ln + 1, "sentencing" if show else "disposition",
+        # a line that carries a disposition is a `disposition` record, sentence printed or not
+        recs.append(TruthRecord(ln, ln + 1, _event_from_charges([ch]),
                                 dict(shared, docket=dk_n, disposition_date=d.isoformat()), [ch.truth(sn, sentence=show)]))
         d = d + dt.timedelta(days=rng.randint(30, 400))
     if rng.random() < 0.5:

@@ -2,7 +2,7 @@
 
 Codes: guilty not_guilty dismissed nolle_prosequi cwof filed responsible not_responsible
 continued default other. The first disposition phrase in the text wins (`GUILTY - 2 YRS HOC`,
-`FILED W/ DEFT'S CONSENT`); abbreviations (`G`, `NG`, `NP`) only count as whole words.
+`FILED W/ DEFT'S CONSENT`); abbreviations (`G`, `GF`, `NG`, `NP`, `DSM`) only count as whole words.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ _FORMS = MappingProxyType({
     "not_guilty": ["NOT GUILTY", "NG", "NOT GLTY", "NOT G", "FOUND NOT GUILTY", "ACQUITTED", "NGRI",
                    "NOT GUILTY BY REASON OF INSANITY", "ACQUITTAL", "JUDGMENT OF ACQUITTAL"],
     "guilty": ["GUILTY", "G", "GLTY", "GTY", "FOUND GUILTY", "PLEA GUILTY", "PLED GUILTY",
-               "PLEADED GUILTY", "PLEA OF GUILTY", "GUILTY PLEA", "CONVICTED", "PLEA G"],
-    "dismissed": ["DISMISSED", "DISM", "DISMD", "DISMISSAL", "DISMISS", "DIS"],
+               "PLEADED GUILTY", "PLEA OF GUILTY", "GUILTY PLEA", "CONVICTED", "PLEA G", "GF",
+               "GUILTY FINDING", "FINDING OF GUILTY", "FINDING GUILTY", "GUILTY FINDING ENTERED"],
+    "dismissed": ["DISMISSED", "DISM", "DISMD", "DISMISSAL", "DISMISS", "DIS", "DSM", "DSMD", "DISMSD"],
     "nolle_prosequi": ["NOLLE PROSEQUI", "NOLLE PROS", "NOL PROS", "NOLPROS", "NOLLE", "NOLLED",
                        "NP", "NOLLE PROSSED", "NOL PROSSED", "NOL"],
     "cwof": ["CWOF", "CONT WO FINDING", "CONTINUED WITHOUT A FINDING", "CONTINUED WITHOUT FINDING",
@@ -36,7 +37,8 @@ _LONGEST = max(len(k) for k in _PHRASES)
 _VOCAB = frozenset(w for k in _PHRASES for w in k) | {"WITH", "DEFTS", "CONSENT", "DEFT", "FINDING"}
 _FUZZY = tuple(sorted(w for w in _VOCAB if len(w) >= 4))
 # Short forms where one OCR slip makes another word: less sure than a spelled-out word.
-_SHORT = MappingProxyType({"G": 0.85, "NG": 0.9, "NP": 0.9, "NR": 0.85, "DIS": 0.8, "NOL": 0.85, "FILE": 0.9,
+_SHORT = MappingProxyType({"G": 0.85, "GF": 0.85, "NG": 0.9, "NP": 0.9, "NR": 0.85, "DIS": 0.8, "DSM": 0.85,
+          "NOL": 0.85, "FILE": 0.9,
           "CONT": 0.85, "ON FILE": 0.9})
 
 

@@ -3,11 +3,12 @@ where the kind's pattern demands a digit or a letter.
 
 Shapes accepted (D = digit):
   docket         YY + 2-4 digit court code + case type (CR CV AC ...) + 1-7 digits (8412CR001234);
-                 SUCR + YYYY-NNNNN (Superior); YY-NNNN (older, certainty 0.7)
+                 county code + CR + YY or YYYY-NNNNN (Superior: SUCR1984-00123, FRCR91-2167);
+                 YY-NNNN (older, certainty 0.7); bare 3-7 D (old serials, certainty 0.5)
   sid            MA + 6-8 D; 5-8 D; DD-DDDD(DD)
   commitment_no  W/F/M/C + 3-6 D, an optional hyphen after the letter (W12345, F1234);
                  bare 4-6 D (older, certainty 0.7)
-  booking_no     YY-NNNNN; one or two letters + 5-9 D (B8412345); 5-10 D
+  booking_no     YY-NNNNN; YY-NNN-AR (arrest numbers); one or two letters + 5-9 D (B8412345); 5-10 D
   pcf            5-8 D
 """
 
@@ -23,10 +24,14 @@ Kind = Literal["sid", "docket", "commitment_no", "booking_no", "pcf"]
 
 _D = "[0-9OoQDlIi|LSsBZzGb]"  # a digit, or a letter OCR reads for one
 _CASE_TYPES = ("CR", "CV", "AC", "JV", "DL", "YO", "YC", "MV", "SC", "RO", "CI", "SP", "CW")
+# Superior Court county codes (SU Suffolk, FR Franklin, HD Hampden, HS Hampshire ...) and the SJC's.
+_SUPERIOR = tuple(c + "CR" for c in ("SU", "SJ", "BA", "BE", "BR", "DU", "ES", "FR", "HD", "HS",
+                                     "MI", "NA", "NO", "PL", "WO"))
 # Letters of a closed code list as OCR may read them (W typed, VV read).
 _LETTER_OCR = MappingProxyType({"C": "[C(]", "R": "R", "V": "[VY]", "A": "[A4]", "J": "J", "D": "[D0O]",
                                 "L": "[L1l|I]", "Y": "[YV]", "O": "[O0Q]", "M": "M", "S": "[S5$]",
-                                "I": "[I1l|]", "P": "P", "W": "(?:W|VV)", "F": "[FE]", "B": "[B8]"})
+                                "I": "[I1l|]", "P": "P", "W": "(?:W|VV)", "F": "[FE]", "B": "[B8]",
+                                "E": "[EF]", "U": "[UV]", "H": "H", "N": "N"})
 
 
 def _alt(words) -> str:
@@ -54,8 +59,10 @@ def _shape(*parts) -> tuple[re.Pattern[str], tuple]:
 _SHAPES = MappingProxyType({
     "docket": (
         (_shape(("D", 2, 2), ("D", 2, 4, "lazy"), ("-",), ("W", _CASE_TYPES), ("-",), ("D", 1, 7)), 1.0),
-        (_shape(("W", ("SUCR", "SJCR")), ("-",), ("D", 4, 4), ("-",), ("D", 3, 6)), 1.0),
+        (_shape(("W", _SUPERIOR), ("-",), ("D", 4, 4), ("-",), ("D", 3, 6)), 1.0),
+        (_shape(("W", _SUPERIOR), ("-",), ("D", 2, 2), ("-",), ("D", 3, 6)), 1.0),
         (_shape(("D", 2, 2), ("=-",), ("D", 3, 6)), 0.7),
+        (_shape(("D", 3, 7),), 0.5),
     ),
     "sid": (
         (_shape(("W", ("MA",)), ("-",), ("D", 6, 8)), 1.0),
@@ -68,6 +75,7 @@ _SHAPES = MappingProxyType({
     ),
     "booking_no": (
         (_shape(("D", 2, 2), ("=-",), ("D", 3, 6)), 1.0),
+        (_shape(("D", 2, 2), ("=-",), ("D", 3, 6), ("-",), ("W", ("AR",))), 1.0),
         (_shape(("A", 1, 2), ("-",), ("D", 5, 9)), 1.0),
         (_shape(("D", 5, 10),), 0.9),
     ),
@@ -95,6 +103,8 @@ def normalize_identifier(text: str, kind: Kind) -> Normalized[str]:
         m = rx.fullmatch(s)
         if not m:
             continue
+        if not any(c.isdigit() for g, k in zip(m.groups(), kinds) if k == "D" for c in g):
+            continue  # no real digit at all: a word (SOLID), not a number OCR damaged
         out, repairs = [], 0
         for g, k in zip(m.groups(), kinds):
             fixed = g if k in ("-", "=-", "A") else g.translate(TO_DIGIT) if k == "D" else _word(g, k)

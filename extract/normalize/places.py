@@ -5,7 +5,9 @@ DIVISION`, `<COUNTY> SUPERIOR COURT`, `<COUNTY> JUVENILE COURT`, `<COUNTY> PROBA
 COURT`. Truncated and OCR-damaged seats are matched to the gazetteer (places_data.json); a
 "district court" of a town with no court stays `<TOWN> DISTRICT COURT` at lower certainty.
 Facilities: DOC institutions by name (MCI WALPOLE is kept: it is the pre-1985 name of Cedar
-Junction, and the record's name is the fact), `<COUNTY> HOC`, `<COUNTY> JAIL`, `STATE PRISON`.
+Junction, and the record's name is the fact; `MCI FRAM.`, `MCI-CJ` resolve only after MCI),
+`<COUNTY> HOC`, `<COUNTY> JAIL` (also from short county names: `MIDD HOC`; `HAMP` is Hampden at
+low certainty), `STATE PRISON`.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ def _gazetteer():
     seats = {s: c for c, ss in d["district_courts"].items() for s in ss}
     seats |= {s: "SUFFOLK" for s in d["boston_district_courts"]}
     towns = {t: c for c, ts in d["towns"].items() for t in ts} | seats
+    abbrev = {a: c for a, c in d["county_abbreviations"].items() if not a.startswith("_")}
     return (tuple(d["counties"]), MappingProxyType(seats), MappingProxyType(towns),
-            tuple(d["bmc_divisions"]), MappingProxyType(d["hoc_places"]))
+            tuple(d["bmc_divisions"]), MappingProxyType(d["hoc_places"]), MappingProxyType(abbrev),
+            frozenset(d["ambiguous_county_abbreviations"]))
 
 
-COUNTIES, _SEAT_COUNTY, _TOWN_COUNTY, _BMC, _HOC_PLACES = _gazetteer()
+(COUNTIES, _SEAT_COUNTY, _TOWN_COUNTY, _BMC, _HOC_PLACES, _COUNTY_ABBREV,
+ _AMBIGUOUS_ABBREV) = _gazetteer()
 _SEATS = tuple(_SEAT_COUNTY)
 _TOWNS = tuple(t for t in _TOWN_COUNTY if t not in _SEAT_COUNTY)
 
@@ -122,7 +127,8 @@ def _county(p: str) -> tuple[str | None, float, str]:
 
 # -- facilities ------------------------------------------------------------------------------
 _DOC_FORMS = MappingProxyType({
-    "MCI CEDAR JUNCTION": ["CEDAR JUNCTION", "MCI CJ", "MCICJ"],
+    "MCI CEDAR JUNCTION": ["CEDAR JUNCTION", "MCICJ", "CEDAR JCT", "CEDAR JCTN", "CEDAR JCN", "CEDAR JUNC",
+                           "CEDAR JUNCT", "CEDAR"],
     "MCI WALPOLE": ["WALPOLE"],
     "MCI CONCORD": ["CONCORD"],
     "MCI NORFOLK": ["NORFOLK"],
@@ -151,11 +157,17 @@ _DOC_FORMS = MappingProxyType({
 })
 _DOC = MappingProxyType({tuple(a.split()): c for c, al in _DOC_FORMS.items() for a in al})
 _DOC_LONGEST = max(len(k) for k in _DOC)
+# Short forms that only name an institution after MCI (MCI-CJ); `CJ` alone is too weak.
+_DOC_AFTER_MCI = MappingProxyType(dict(_DOC) | {("CJ",): "MCI CEDAR JUNCTION", ("C", "J"): "MCI CEDAR JUNCTION"})
+# One-word names a truncated word after MCI may stand for: MCI FRAM. -> MCI FRAMINGHAM.
+_DOC_ONE_WORD = tuple((k[0], c) for k, c in _DOC.items() if len(k) == 1 and len(k[0]) >= 5)
 _HOC_TABLE = MappingProxyType({tuple(p.split()): c for p, c in _HOC_PLACES.items()}
-                              | {(c,): c for c in COUNTIES})
+                              | {(a,): c for a, c in _COUNTY_ABBREV.items()} | {(c,): c for c in COUNTIES})
+_CORRECTION = frozenset("CORRECTION CORR CORREC CORRN CORRECTIONS".split())
 _FAC_VOCAB = (frozenset(w for k in _DOC for w in k) | frozenset(w for k in _HOC_TABLE for w in k)
-              | frozenset("HOC HOUSE CORRECTION CORRECTIONAL JAIL COUNTY CF FACILITY MCI".split()))
-_FAC_FUZZY = tuple(sorted(w for w in _FAC_VOCAB if len(w) >= 5))
+              | _CORRECTION | frozenset("HOC HC HOUSE CORRECTIONAL JAIL COUNTY CF FACILITY MCI CJ JCT".split()))
+_FAC_FUZZY = tuple(sorted(w for w in _FAC_VOCAB if len(w) >= 5 and w not in _COUNTY_ABBREV))
+_FAC_FILLER = frozenset("MCI M C I CC CORRECTIONAL CENTER CTR INSTITUTION INST MASS MASSACHUSETTS AT THE".split())
 
 
 def normalize_facility(text: str) -> Normalized[str]:
@@ -169,17 +181,35 @@ def normalize_facility(text: str) -> Normalized[str]:
     cert = min(certs, default=1.0)
     note = "ocr repaired" if cert < 1 else ""
     s = set(toks)
-    hoc = "HOC" in s or {"HOUSE", "CORRECTION"} <= s or ("COUNTY" in s and ("CF" in s or "FACILITY" in s))
+    hoc = ("HOC" in s or "HC" in s or ("HOUSE" in s and not s.isdisjoint(_CORRECTION))
+           or ("COUNTY" in s and ("CF" in s or "FACILITY" in s)))
     if hoc or "JAIL" in s:
         hits = find_phrases(toks, _HOC_TABLE, 2)
         if not hits:
             return fail("county not named")
-        county = next((h[2] for h in hits if (h[2],) == tuple(toks[h[0]:h[0] + 1])), hits[0][2])
+        # A county's own name first, then a place or short form, an ambiguous short form (HAMP) last.
+        pos, _, county = min(hits, key=lambda h: (0 if (h[2],) == tuple(toks[h[0]:h[0] + 1]) else
+                                                  2 if toks[h[0]] in _AMBIGUOUS_ABBREV else 1, h[0]))
+        if toks[pos] in _AMBIGUOUS_ABBREV:
+            cert, note = cert * 0.4, "county ambiguous"
         return good(f"{county} {'HOC' if hoc else 'JAIL'}", cert, note)
-    toks = [t for t in toks if t not in ("MCI", "M", "C", "I", "CC", "CORRECTIONAL", "CENTER", "CTR",
-                                         "INSTITUTION", "INST", "MASS", "MASSACHUSETTS", "AT", "THE")]
-    hits = find_phrases(toks, _DOC, _DOC_LONGEST)
+    mci = "MCI" in s or "MCICJ" in s
+    toks = [t for t in toks if t not in _FAC_FILLER]
+    hits = find_phrases(toks, _DOC_AFTER_MCI if mci else _DOC, _DOC_LONGEST)
     if not hits:
-        return fail("unknown facility")
+        name = _truncated(toks) if mci else None
+        if name is None:
+            return fail("unknown facility")
+        return good(name, cert * 0.85, "truncated name")
     name = max(hits, key=lambda h: h[1])[2]  # the most specific phrase: BRIDGEWATER STATE HOSPITAL
     return good(name, cert * (1.0 if len(hits) == 1 else 0.9), note)
+
+
+def _truncated(toks: list[str]) -> str | None:
+    """The one institution a cut-off word after MCI names (FRAM, NORF, CONC), or None."""
+    for t in toks:
+        if len(t) >= 3:
+            names = {c for w, c in _DOC_ONE_WORD if w.startswith(t)}
+            if len(names) == 1:
+                return names.pop()
+    return None

@@ -41,11 +41,12 @@ _LIFE = re.compile(r"(?<![A-Z])LIFE(?![A-Z])")
 _SP = re.compile(r"\bM\.?C\.?I\b|STATE\s+PRISON|CEDAR\s+JUNCTION|WALPOLE|\bCONCORD\b|\bNORFOLK\b(?!\s+(?:COUNTY|H))|"
                  r"\bREFORMATORY\b|\bINDET|\bD\.?O\.?C\b|\bS\.P\.")
 _INDET = re.compile(r"\bINDET")
-_HOC = re.compile(r"\bH\.?\s?O\.?\s?C\b|HOUSE\s+OF\s+CORR")
+# H/C and H.C. are clerks' short forms of house of correction; HOUSE OF CORR. a truncated one.
+_HOC = re.compile(r"\bH\.?\s?O\.?\s?C\b|\bH\s?[/.]\s?C\b|HOUSE\s+[O0]F\s+CORR")
 _JAIL = re.compile(r"\bJAIL\b")
 _CWOF = re.compile(r"\bC\.?\s?W\.?\s?O\.?\s?F\b|CONT(?:INUED|'?D)?\.?\s*W(?:/|ITH)?\s*O(?:UT)?\.?\s*(?:A\s+)?FINDING")
 _FILED = re.compile(r"\bFILED\b|PLACED\s+ON\s+FILE|\bON\s+FILE\b")
-_SERVED = re.compile(r"TIME\s+SERVED|DEEMED\s+SERVED|\bT/S\b")
+_SERVED = re.compile(r"TIME\s+SERVED|DEEMED\s+SERVED|\bT/S\b")  # not after CREDIT (FOR): see _time_served
 _PROB = re.compile(r"\bPROB(?:ATION)?\b")
 _SUSP = re.compile(r"\bSUSP(?:ENDED|END)?\b")
 _CONC = re.compile(r"\bCONC(?:URRENT(?:LY)?)?\b|\bC/C\b")
@@ -67,7 +68,7 @@ CONSEC CONSECUTIVE FINE FINED COSTS COST PLUS CWOF CONT CONTINUED WITHOUT FINDIN
 LIFE JAIL HOUSE OF CORRECTION COMMITTED COMMITMENT COMM VWF FEE FEES RESTITUTION REST DEFT DEFTS S
 CONSENT TIME DEEMED CREDIT THE FOR AT IN PAROLE ELIGIBILITY SENTENCE SPLIT COUNTY DOC SP DOLLARS
 BARNSTABLE BERKSHIRE BRISTOL DUKES ESSEX FRANKLIN HAMPDEN HAMPSHIRE MIDDLESEX NANTUCKET SUFFOLK
-WORCESTER REFORMATORY LICENSE LIC LOSS OF T GUILTY AS ORDERED OR
+WORCESTER REFORMATORY LICENSE LIC LOSS OF T GUILTY AS ORDERED OR CORR SENT SENTENCED JTC
 """.split()) | frozenset(_WORDNUM)
 
 
@@ -182,6 +183,8 @@ def _prepare(text: str) -> tuple[str, int]:
 def _type(s: str, out: dict, ranged: bool, cwof: bool, term: bool) -> str:
     if out["life"] or ranged or _SP.search(s):
         return "state_prison"
+    if _time_served(s):
+        return "time_served"  # 30 DAYS DEEMED SERVED: the printed term is max, nothing left to serve
     if _HOC.search(s):
         return "hoc"
     if _JAIL.search(s):
@@ -198,9 +201,12 @@ def _type(s: str, out: dict, ranged: bool, cwof: bool, term: bool) -> str:
         return "fine"
     if _FILED.search(s):
         return "filed"
-    if _SERVED.search(s):
-        return "time_served"
     return "other"
+
+
+def _time_served(s: str) -> bool:
+    """TIME SERVED / DEEMED SERVED as the sentence, not `CREDIT FOR TIME SERVED` on a term."""
+    return any(not _CREDIT.search(s[:m.start()]) for m in _SERVED.finditer(s))
 
 
 def _unit(u: str) -> str:

@@ -1,6 +1,6 @@
 """Massachusetts General Laws citations, in whatever form a record prints them, to `chapter/section`.
 
-`C265 S13A`, `c. 265, § 13A`, `G.L. c.90 s.24(1)(a)(1)`, `265/13A`, `266-30` and OCR-damaged
+`C265 S13A`, `c. 265, § 13A`, `G.L. c.90 s.24(1)(a)(1)`, `GL 265 15A`, `265/13A`, `266-30` and OCR-damaged
 readings (`c265 $13A`, `C265 5 l3A`, `c2 65 S13A`: `O`/`0`, `l`/`I`/`1`, `§` read as `S`, `$`, `5`
 or `8`, spaces lost or added) all become one canonical form, `90/24(1)(a)(1)`: chapter and
 section letters upper case, subsection letters lower case.
@@ -76,6 +76,19 @@ _BARE = re.compile(
     (?P<sec>[1-9][0-9]{{0,2}})(?P<secl>[A-Z]{{1,3}}(?![A-Za-z]))?(?P<half>)(?P<dec>)
     (?P<subs>{_SUBS})
     (?![0-9]|[/-][0-9])                                    # not a date 3/14/52 or phone 555-1234
+    (?!\s*(?i:yrs?|years?|mos?|months?|days?|dys|hrs?|hours?|wks?|weeks?|%|x\b|lbs?|oz|[ap]\.?m\b))""",
+    re.VERBOSE,
+)
+
+# A G.L. marker, then chapter and section with no c/§ marks: `GL 265 15A`, `MGL 90 24`,
+# `G.L. 265/13A`. Plain number pairs stay rejected: only the marker makes this a citation.
+_GL_BARE = re.compile(
+    rf"""(?<![A-Za-z0-9])(?i:(?:m\.?\s?)?g\.?\s?l)(?![A-Za-z0-9])\.?\s*,?\s*
+    (?P<ch>[1-9][0-9Oo]{{0,2}})(?P<chl>[A-RT-Z](?![A-Za-z0-9]))?
+    (?P<mark>\s*(?:[,/-]|§§?|\$|(?i:sec(?:tion)?\.?|s\.?))\s*|\s+)
+    (?P<sec>{_SEC})(?P<secl>{_SEC_LETTERS})?(?P<half>{_HALF})?(?P<dec>)
+    (?P<subs>{_SUBS})
+    (?![0-9]|[/-][0-9])
     (?!\s*(?i:yrs?|years?|mos?|months?|days?|dys|hrs?|hours?|wks?|weeks?|%|x\b|lbs?|oz|[ap]\.?m\b))""",
     re.VERBOSE,
 )
@@ -216,7 +229,7 @@ def find_citations(text: str, known: Callable[[str], bool] | None = None) -> lis
     """
     found: list[Citation] = []
     # Strictest first; a looser pattern only reads what no stricter one did.
-    for pattern in (_MARKED, _MARKED_SPACED, _BARE_MARKED, _BARE):
+    for pattern in (_MARKED, _MARKED_SPACED, _GL_BARE, _BARE_MARKED, _BARE):
         for m in pattern.finditer(text):
             if any(c.start < m.end() and m.start() < c.end for c in found):
                 continue
