@@ -281,7 +281,7 @@ class Assembler:
             out["offense_code"] = _value(src, geo, offence.code, "offense", score, True)
         if dispo_ent is not None:
             r = normalize_disposition(dispo_ent.text)
-            if r.ok:
+            if r.ok and r.value != "other":
                 out["disposition"] = _value(dispo_ent, geo, r.value, "disposition", r.certainty, True)
         if "SENTENCE" in g:
             r = normalize_sentence(g["SENTENCE"].text)
@@ -308,6 +308,10 @@ def _cut_at_label(e: Entity, after: str) -> Entity:
 
 def _place(e: Entity, normalize) -> tuple[Entity, object]:
     """A court or facility name, dropping words the NER ran on with (`MCI NORFOLK ON 04/24/89`)."""
+    # Prose runs on past the name: `LEE DISTRICT CT. FOR THE CRIME OF ...`.
+    cut = re.search(r"\s+(?:FOR THE|ON|AND|WHO|WAS|IN THE MATTER)\s", e.text.upper())
+    if cut:
+        e = Entity(e.start, e.start + cut.start(), e.label, e.text[:cut.start()], e.agreement, e.line)
     words = e.text.split(" ")
     best = None
     for n in range(len(words), 0, -1):

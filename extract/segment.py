@@ -61,12 +61,22 @@ def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
     if len(best) >= 2 and sorted(j - i for i, j in zip(best, best[1:]))[(len(best) - 1) // 2] == 1:
         # A one-line-per-item list: every line inside it that holds a core value is an item,
         # even when a noisy reading missed the values that qualified its neighbours.
-        last = max(best)
-        while last + 1 in by_line and {e.label for e in by_line[last + 1]} & CORE:
+        first, last = min(best), max(best)
+        while _case_line(by_line.get(last + 1)):
             last += 1
-        best = [i for i in range(best[0], last + 1) if i in by_line and len({e.label for e in by_line[i]} & CORE) >= 1
+        while _case_line(by_line.get(first - 1)):
+            first -= 1
+        best = [i for i in range(first, last + 1) if i in by_line and len({e.label for e in by_line[i]} & CORE) >= 1
                 and len(by_line[i]) >= 2]
     return best
+
+
+def _case_line(ents: list[Entity] | None) -> bool:
+    """A line that carries a case of its own (not the header's identity lines)."""
+    labels = {e.label for e in ents or ()}
+    # A value that is never a column's title (a docket, a citation, a date) and a case word.
+    return len(ents or ()) >= 2 and bool(labels & {"DOCKET", "STATUTE", "DATE"}) \
+        and bool(labels & {"DOCKET", "OFFENSE", "STATUTE", "DISPOSITION"})
 
 
 def _key(ents: list[Entity]) -> str:

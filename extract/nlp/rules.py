@@ -185,6 +185,11 @@ def _shapes(line: _Line, pats: Patterns) -> None:
                 line.add(m.start(), e, "SENTENCE")
 
 
+_PROSE_WORDS = {"AND", "SENTENCED", "TO", "THE", "OF", "FOR", "CRIME", "BY", "ON", "WAS", "WHO", "IN", "VIOLATION",
+                "SAID", "COMMITTED", "AGAINST", "PEACE", "FORM", "STATUTE", "SUCH", "CASE", "MADE", "PROVIDED", "COUNT",
+                "CHARGE", "CHARGES", "OFFENSE", "OFFENCE", "GUILTY", "PLEA", "AS", "AT", "WITH", "UNDER", "G.L", "GL", "MGL"}
+
+
 def _offence_beside_statute(line: _Line) -> None:
     """On a charge line the words beside a citation, not otherwise claimed, are the offence."""
     if not any(x.label == "STATUTE" for x in line.ents):
@@ -203,6 +208,8 @@ def _offence_beside_statute(line: _Line) -> None:
         words = re.findall(r"[A-Za-z]{2,}", line.text[s2:e2])
         if date_role(line.text[s2:e2]) is not None and len(words) <= 2:
             continue  # a label (`DISP`, `DATE`), not an offence
+        if {w.upper() for w in words} <= _PROSE_WORDS:
+            continue  # `AND SENTENCED TO`: the prose around a citation
         if len(words) >= 1 and (best is None or e2 - s2 > best[1] - best[0]):
             best = (s2, e2)
     if best:
