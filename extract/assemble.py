@@ -143,15 +143,9 @@ class Assembler:
                 if role not in (None, "dob") or (role is None and e in region.shared):
                     e.label = "DATE"
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
+        self._name(ents, geo, fields)
         for e in ents:
-            if e.label == "PERSON" and "name" not in fields:
-                e = _cut_at_label(e, geo.text[e.end:e.end + 4])
-                if not e.text or set(re.findall(r"[A-Z]+", e.text.upper())) <= _NAME_LABEL_WORDS:
-                    continue  # a label the NER took for a name (`NAME OF PAROLEE`)
-                r = normalize_name(e.text)
-                if r.ok:
-                    fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True)
-            elif e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
+            if e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
                 name = ID_FIELDS[e.label]
                 r = normalize_identifier(e.text, ID_KINDS[name])
                 if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
@@ -174,6 +168,24 @@ class Assembler:
         if rec.event_type in FALLBACK_ROLE:
             self._untyped_dates(region, untyped, geo, fields, FALLBACK_ROLE[rec.event_type])
         return rec
+
+    @staticmethod
+    def _name(ents: list[Entity], geo: PageGeometry, fields: dict) -> None:
+        """The record's subject: a name both readers agree on first, never one a role word
+        introduces (the judge, the officer, the attorney)."""
+        cands = []
+        for e in ents:
+            if e.label != "PERSON" or _ROLE_BEFORE.search(geo.text[max(0, e.start - 25):e.start].upper()):
+                continue
+            e = _cut_at_label(e, geo.text[e.end:e.end + 4])
+            if not e.text or set(re.findall(r"[A-Z]+", e.text.upper())) <= _NAME_LABEL_WORDS:
+                continue  # a label the NER took for a name (`NAME OF PAROLEE`)
+            r = normalize_name(e.text)
+            if r.ok:
+                cands.append((e.agreement != "both", len(cands), e, r))
+        if cands:
+            _, _, e, r = min(cands)
+            fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True)
 
     def _dates(self, region: Region, ents: list[Entity], dob_ent: Entity | None, geo: PageGeometry, fields: dict) -> list[Entity]:
         """Fill the date fields whose role the label words tell; return the dates without a role."""
@@ -292,6 +304,9 @@ class Assembler:
 
 
 _LABEL_IN_NAME = re.compile(r"\s+(?:PCF|SID|S\.I\.D\.|DOB|D\.O\.B\.|NO\.?|COMMITMENT|DATE|BOOKING|AGE|SEX|RACE|BORN)\b.*$", re.I)
+_ROLE_BEFORE = re.compile(r"(?:JUDGE|JUSTICE|OFFICER|OFC\.?|PTL\.?|SGT\.?|LT\.?|DET\.?|TPR\.?|ATTY\.?|ATTORNEY|COUNSEL|"
+                          r"CLERK|VICTIM|WITNESS|COMPLAINANT|SUPERINTENDENT|CONTACT|SPONSOR|MOTHER|FATHER|WIFE|"
+                          r"HUSBAND|BY|SIGNED|MEMBERS?|CHAIR(?:MAN)?|P\.?O\.?|D\.A\.|A\.D\.A\.|DEF\. COUNSEL)\W{0,3}$")
 _NAME_LABEL_WORDS = {"NAME", "OF", "THE", "PAROLEE", "DEFENDANT", "DEFT", "INMATE", "SUBJECT", "PRISONER",
                      "PROBATIONER", "OFFENDER", "LAST", "FIRST", "MIDDLE", "FULL", "TRUE"}
 
