@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 
 from extract.normalize.dates import find_dates
 from extract.normalize.events import date_role
+from extract.normalize.names import given_names
 from extract.normalize.statutes import find_citations
 from extract.offences import load_offence_table
 
@@ -190,6 +191,29 @@ _PROSE_WORDS = {"AND", "SENTENCED", "TO", "THE", "OF", "FOR", "CRIME", "BY", "ON
                 "CHARGE", "CHARGES", "OFFENSE", "OFFENCE", "GUILTY", "PLEA", "AS", "AT", "WITH", "UNDER", "G.L", "GL", "MGL"}
 
 
+_W = r"[A-Z][A-Za-z'\-]+"
+_SFX = r"(?:\s(?:JR|SR|II|III|IV)\.?)?"
+_NAME_SHAPES = (
+    re.compile(rf"(?P<last>{_W}{_SFX}),\s?(?P<first>{_W})(?:\s(?P<mi>[A-Z])\b\.?)?"),        # LAST, FIRST M
+    re.compile(rf"(?P<first>{_W})\s(?:(?P<mi>[A-Z])\.?\s)?(?P<last>{_W}{_SFX})(?![A-Za-z])"),  # FIRST M. LAST
+    re.compile(rf"(?P<last>{_W}{_SFX})\s(?P<first>{_W})\s(?P<mi>[A-Z])\b\.?"),               # LAST FIRST M
+)
+# Words that follow a given name in addresses and titles, not surnames.
+_NOT_SURNAME = {"ST", "ST.", "AVE", "AVENUE", "STREET", "RD", "ROAD", "DISTRICT", "COURT", "COUNTY", "HOUSE", "SQ",
+                "HALL", "PLACE", "PL", "DR", "DRIVE", "BLVD", "WAY", "LANE", "LN", "HWY", "PARK", "J", "J."}
+
+
+def _names(line: _Line) -> None:
+    """Unlabelled names (a list's name column, prose): capitalized words around a known given name."""
+    given = given_names()
+    for rx in _NAME_SHAPES:
+        for m in rx.finditer(line.text):
+            first, last = m.group("first").upper(), m.group("last").upper()
+            if first not in given or last.split()[0] in _NOT_SURNAME or last in given and first not in given:
+                continue
+            line.add(m.start(), m.end(), "PERSON")
+
+
 def _offence_beside_statute(line: _Line) -> None:
     """On a charge line the words beside a citation, not otherwise claimed, are the offence."""
     if not any(x.label == "STATUTE" for x in line.ents):
@@ -228,6 +252,7 @@ def find_rule_entities(text: str, patterns: Patterns | None = None) -> list[Ent]
         _labelled(line, pats)
         _shapes(line, pats)
         _offence_beside_statute(line)
+        _names(line)
         out.extend(Ent(x.start + offset, x.end + offset, x.label) for x in line.ents)
         offset += len(raw) + 1
     return sorted(out, key=lambda x: x.start)

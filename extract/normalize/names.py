@@ -24,6 +24,11 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 # NELSON, THOMAS: given names that are common surnames too (_BOTH) break ties in name order.
 _GIVEN, _BOTH = _name_lists()
+
+
+def given_names() -> frozenset[str]:
+    """The given-name list (upper case), for finding unlabelled names in text."""
+    return _GIVEN
 _SUFFIX = MappingProxyType({"JR": "JR", "JNR": "JR", "SR": "SR", "SNR": "SR", "II": "II", "2ND": "II", "III": "III",
            "3RD": "III", "IV": "IV", "4TH": "IV"})
 _PARTICLES = frozenset({"DE", "DA", "DI", "DO", "DOS", "DAS", "DEL", "DELLA", "DELLE", "DES", "DU",
