@@ -74,6 +74,19 @@ def _context(ent: Entity, region_ents: list[Entity], geo: PageGeometry) -> str:
     return ctx
 
 
+_COLUMN_KINDS = [(re.compile(r"\b(?:DOCKET|DKT|CASE)"), "docket"), (re.compile(r"\b(?:BOOKING|BKG|ARREST NO)"), "booking_no"),
+                 (re.compile(r"\bS\.?I\.?D\b"), "sid"), (re.compile(r"\bP\.?C\.?F\b"), "pcf"),
+                 (re.compile(r"\b(?:COMMITMENT|CMT|INMATE NO|W ?NO)"), "commitment_no")]
+
+
+def _column_kind(e: Entity, region: Region, geo: PageGeometry) -> str | None:
+    """In a table the column's title says what kind of number a cell holds (`DKT NO.`)."""
+    if region.kind != "item" or e.line == region.header_line:
+        return None
+    title = _header_above(e, region.header_line, geo).upper()
+    return next((kind for rx, kind in _COLUMN_KINDS if rx.search(title)), None)
+
+
 def _iso(r) -> dt.date | None:
     return dt.date.fromisoformat(r.value) if r.ok else None
 
@@ -146,7 +159,7 @@ class Assembler:
         self._name(ents, geo, fields)
         for e in ents:
             if e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
-                name = ID_FIELDS[e.label]
+                name = _column_kind(e, region, geo) or ID_FIELDS[e.label]
                 r = normalize_identifier(e.text, ID_KINDS[name])
                 if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
                     name = "booking_no"  # `64-691-AR` is an arrest/booking number, not a docket
@@ -165,6 +178,8 @@ class Assembler:
         untyped = self._dates(region, ents, dob_ent, geo, fields)
         rec.charges = self._charges(region, geo, fields)
         rec.event_type = event_type(region, geo, fields, rec.charges, page_text_upper)
+        if rec.event_type == "arrest" and "booking_date" in fields and "arrest_date" not in fields:
+            fields["arrest_date"] = fields.pop("booking_date")  # a police booking log dates the arrest
         if rec.event_type in FALLBACK_ROLE:
             self._untyped_dates(region, untyped, geo, fields, FALLBACK_ROLE[rec.event_type])
         return rec

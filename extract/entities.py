@@ -61,4 +61,19 @@ def reconcile(doc: Doc) -> list[Entity]:
             continue
         out.append(Entity(s, e, lab, text[s:e], "rules"))
     out.sort(key=lambda x: x.start)
+    for x in out:
+        if x.label in ID_LABELS:
+            _extend_id(x, text)
     return out
+
+
+ID_LABELS = {"DOCKET", "SID", "PCF", "COMMIT_NO", "BOOKING_NO"}
+
+
+def _extend_id(x: Entity, text: str) -> None:
+    """An identifier runs to the next space: the tokenizer splits `64-691-AR` before its suffix."""
+    end = x.end
+    while end < len(text) and (text[end].isalnum() or text[end] == "-" and end + 1 < len(text) and text[end + 1].isalnum()):
+        end += 1
+    if end != x.end:
+        x.end, x.text = end, text[x.start:end]
