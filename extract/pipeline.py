@@ -83,7 +83,7 @@ class Extractor:
             e.line = geo.line_of(e.start)
         upper = geo.text.upper()
         out = []
-        for region in segment(ents, len(geo.line_starts)):
+        for region in segment(ents, geo):
             rec = self.assembler.assemble(region, geo, upper)
             if not rec.fields and not rec.charges:
                 continue

@@ -8,9 +8,12 @@ court or facility, or its own name with a date). A docket page with several coun
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.entities import Entity
+from extract.geometry import PageGeometry
 
 # What a list's header can give each item under it (an item's own reading comes first).
 SHARED = {"PERSON", "DOB", "SID", "PCF", "COMMIT_NO", "DATE", "COURT", "FACILITY"}
@@ -87,24 +90,56 @@ def _key(ents: list[Entity]) -> str:
     return ""
 
 
-def segment(entities: list[Entity], n_lines: int) -> list[Region]:
+def segment(entities: list[Entity], geo: PageGeometry) -> list[Region]:
+    n_lines = len(geo.line_starts)
     by_line: dict[int, list[Entity]] = {}
     for e in entities:
         by_line.setdefault(e.line, []).append(e)
     items = _list_items(by_line)
     keys = {_key(by_line[i]) for i in items}
-    if len(items) < 2 or len(keys) < len(items) * 0.8:
-        return [Region(0, max(0, n_lines - 1), entities)]
-    first = items[0]
-    shared = [e for e in entities if e.line < first and e.label in SHARED]
-    header_line = max((i for i in range(first) if i not in by_line or not by_line[i]), default=None)
-    header_line = first - 1 if first > 0 else header_line
-    regions = []
-    for k, i in enumerate(items):
-        end = (items[k + 1] - 1) if k + 1 < len(items) else _tail_end(by_line, i, n_lines)
-        ents = [e for e in entities if i <= e.line <= end]
-        regions.append(Region(i, end, ents, shared, "item", header_line))
-    return regions
+    if len(items) >= 2 and len(keys) >= len(items) * 0.8:
+        first = items[0]
+        shared = [e for e in entities if e.line < first and e.label in SHARED]
+        ends = [items[k + 1] - 1 for k in range(len(items) - 1)] + [_tail_end(by_line, items[-1], n_lines)]
+        return [Region(i, end, [e for e in entities if i <= e.line <= end], shared, "item", first - 1 if first else None)
+                for i, end in zip(items, ends)]
+    blocks = _blocks(by_line, geo)
+    if len(blocks) >= 2:
+        shared = [e for e in entities if e.line < blocks[0][0] and e.label in SHARED]
+        return [Region(a, b, [e for e in entities if a <= e.line <= b], shared, "item", None) for a, b in blocks]
+    return [Region(0, max(0, n_lines - 1), entities)]
+
+
+CASE = {"OFFENSE", "STATUTE", "DISPOSITION"}
+
+
+def _anchor_key(ents: list[Entity], geo: PageGeometry, line: int) -> str | None:
+    """The label words before a line's first date or docket (`CASE #`, `DOA`, `ARR DATE`)."""
+    first = min((e for e in ents if e.label in ("DATE", "DOCKET")), key=lambda e: e.start, default=None)
+    if first is None:
+        return None
+    prev_end = max((e.end for e in ents if e.end <= first.start), default=geo.line_starts[line])
+    words = re.findall(r"[A-Za-z]+", geo.text[prev_end:first.start].upper())
+    return " ".join(words) or None
+
+
+def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[int, int]]:
+    """Records of several lines each (a CORI printout, a rap sheet): every block opens with the
+    same label before a date or docket, and holds a case of its own."""
+    keyed = {i: k for i in sorted(by_line) if (k := _anchor_key(by_line[i], geo, i))}
+    counts = Counter(keyed.values())
+    for i, k in keyed.items():  # the earliest repeated label opens the blocks
+        if counts[k] < 2:
+            continue
+        starts = [j for j, kk in keyed.items() if kk == k]
+        if min(b - a for a, b in zip(starts, starts[1:])) < 2:
+            continue
+        span = max(b - a for a, b in zip(starts, starts[1:]))
+        last = max(j for j in by_line if j < starts[-1] + span)
+        bounds = list(zip(starts, [b - 1 for b in starts[1:]] + [last]))
+        if all(any(e.label in CASE for j in range(a, b + 1) for e in by_line.get(j, ())) for a, b in bounds):
+            return bounds
+    return []
 
 
 def _tail_end(by_line: dict[int, list[Entity]], last_item: int, n_lines: int) -> int:
