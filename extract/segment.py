@@ -120,7 +120,11 @@ def _anchor_key(ents: list[Entity], geo: PageGeometry, line: int) -> str | None:
         return None
     prev_end = max((e.end for e in ents if e.end <= first.start), default=geo.line_starts[line])
     words = re.findall(r"[A-Za-z]+", geo.text[prev_end:first.start].upper())
-    return " ".join(words) or None
+    # The label is the word next to the value (`MSP - CONCORD  DOA <date>`); prose words are not labels.
+    return words[-1] if words and words[-1] not in _PROSE else None
+
+
+_PROSE = {"ON", "OF", "THE", "AND", "AT", "IN", "TO", "BY", "FROM", "DATED", "WAS", "IS", "FOR"}
 
 
 def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[int, int]]:
@@ -134,6 +138,8 @@ def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[i
         starts = [j for j, kk in keyed.items() if kk == k]
         if min(b - a for a, b in zip(starts, starts[1:])) < 2:
             continue
+        if any(e.label in CASE for j in by_line if j < starts[0] for e in by_line[j]):
+            continue  # a case read before the first block: the label repeats inside one record
         span = max(b - a for a, b in zip(starts, starts[1:]))
         last = max(j for j in by_line if j < starts[-1] + span)
         bounds = list(zip(starts, [b - 1 for b in starts[1:]] + [last]))
