@@ -114,7 +114,8 @@ def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry)
     it (prose: `COMMITTED TO MCI CONCORD ON 2nd December 1975`), else a column or stacked label above."""
     role = date_role(_context(e, ents, geo))
     if role is None:
-        role = _verb_role(_masked(geo.line_starts[e.line], e.start, ents, geo))
+        prefix = _masked(geo.line_starts[e.line], e.start, ents, geo)
+        role = _verb_role(prefix) or date_role(prefix)  # `Disposition : CWOF  Orange District Ct. <date>`
     if role is None and e.line > 0 and e.start - geo.line_starts[e.line] < 20:
         role = _verb_role(_masked(geo.line_starts[e.line - 1], e.start, ents, geo))  # a sentence broken over lines
     if role is None and region.kind == "item":

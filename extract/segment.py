@@ -127,6 +127,17 @@ def _anchor_key(ents: list[Entity], geo: PageGeometry, line: int) -> str | None:
 _PROSE = {"ON", "OF", "THE", "AND", "AT", "IN", "TO", "BY", "FROM", "DATED", "WAS", "IS", "FOR"}
 
 
+def _snap_to_blank_lines(starts: list[int], geo: PageGeometry) -> list[int]:
+    """Blocks are usually set apart by blank lines: when the repeated label is not a block's first
+    line, its block begins after the blank line above it."""
+    out, prev = [], -1
+    for s in starts:
+        blanks = [j for j in range(max(prev + 1, s - 6), s) if not geo.line_text(j).strip()]
+        out.append(blanks[-1] + 1 if blanks else s)
+        prev = s
+    return out
+
+
 def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[int, int]]:
     """Records of several lines each (a CORI printout, a rap sheet): every block opens with the
     same label before a date or docket, and holds a case of its own."""
@@ -136,10 +147,16 @@ def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[i
         if counts[k] < 2:
             continue
         starts = [j for j, kk in keyed.items() if kk == k]
+        # A block whose opening value OCR could not read still has its label.
+        label = re.compile(rf"\b{re.escape(k)}\b\s*[:.;#-]?\s*\S", re.I)
+        starts = sorted(set(starts) | {j for j in range(starts[0], len(geo.line_starts))
+                                       if label.search(geo.line_text(j))
+                                       and not any(e.label in CASE for e in by_line.get(j, ()))})
         if min(b - a for a, b in zip(starts, starts[1:])) < 2:
             continue
         if any(e.label in CASE for j in by_line if j < starts[0] for e in by_line[j]):
             continue  # a case read before the first block: the label repeats inside one record
+        starts = _snap_to_blank_lines(starts, geo)
         span = max(b - a for a, b in zip(starts, starts[1:]))
         last = max(j for j in by_line if j < starts[-1] + span)
         bounds = list(zip(starts, [b - 1 for b in starts[1:]] + [last]))
