@@ -112,7 +112,8 @@ def _verb_role(text: str) -> str | None:
 def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry) -> str | None:
     """The role a date's label words give it: the words just before it, else the whole line before
     it (prose: `COMMITTED TO MCI CONCORD ON 2nd December 1975`), else a column or stacked label above."""
-    role = date_role(_context(e, ents, geo))
+    ctx = _context(e, ents, geo)
+    role = "dob" if re.search(r"(?:^|\s)[Bb]\.\s*$", ctx) else date_role(ctx)  # `B. 12-19-56`: born
     if role is None:
         prefix = _masked(geo.line_starts[e.line], e.start, ents, geo)
         role = _verb_role(prefix) or date_role(prefix)  # `Disposition : CWOF  Orange District Ct. <date>`
@@ -179,6 +180,11 @@ class Assembler:
         untyped = self._dates(region, ents, dob_ent, geo, fields)
         rec.charges = self._charges(region, geo, fields)
         rec.event_type = event_type(region, geo, fields, rec.charges, page_text_upper)
+        if rec.event_type in COURT_EVENTS and "booking_no" in fields and "docket" not in fields:
+            # A court record's case number, which the NER took for a booking number (`63137`).
+            v = fields.pop("booking_no")
+            r = normalize_identifier(v.text, "docket")
+            fields["docket"] = Value(r.value or v.value, v.text, "id", Evidence(v.evidence.agreement, v.evidence.ocr, r.certainty * 0.9, r.ok), v.start, v.end)
         if rec.event_type == "arrest" and "booking_date" in fields and "arrest_date" not in fields:
             fields["arrest_date"] = fields.pop("booking_date")  # a police booking log dates the arrest
         if rec.event_type in FALLBACK_ROLE:
@@ -436,6 +442,7 @@ def _parole_decision(text: str) -> str | None:
     return None
 
 
+COURT_EVENTS = {"disposition", "arraignment"}
 FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date", "release": "release_date",
                  "arrest": "arrest_date", "booking": "booking_date", "parole_granted": "hearing_date",
                  "parole_denied": "hearing_date", "parole_revoked": "hearing_date",

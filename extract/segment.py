@@ -61,7 +61,8 @@ def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
                 run.append(j)
         if len(run) > len(best):
             best = run
-    if len(best) >= 2 and sorted(j - i for i, j in zip(best, best[1:]))[(len(best) - 1) // 2] == 1:
+    gaps = sorted(j - i for i, j in zip(best, best[1:]))
+    if gaps and gaps[(len(gaps) - 1) // 2] == 1:
         # A one-line-per-item list: every line inside it that holds a core value is an item,
         # even when a noisy reading missed the values that qualified its neighbours.
         first, last = min(best), max(best)
