@@ -81,8 +81,10 @@ _COLUMN_KINDS = [(re.compile(r"\b(?:DOCKET|DKT|CASE)"), "docket"), (re.compile(r
 
 def _column_kind(e: Entity, region: Region, geo: PageGeometry) -> str | None:
     """In a table the column's title says what kind of number a cell holds (`DKT NO.`)."""
-    if region.kind != "item" or e.line == region.header_line:
+    if region.kind != "item" or region.header_line is None or e.line == region.header_line:
         return None
+    if any(x.line == region.header_line for x in region.shared):
+        return None  # the line above the list holds values (a header's SID), not column titles
     title = _header_above(e, region.header_line, geo).upper()
     return next((kind for rx, kind in _COLUMN_KINDS if rx.search(title)), None)
 
@@ -453,7 +455,9 @@ FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date
 def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
     head = page_upper[:300]  # the title of the form says what kind of record it is
     if region.kind == "item":
-        text = "\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)).upper()
+        # The item's own words, its values blanked: `COMMITTED 1 YEAR HOC` is a sentence, not a cue.
+        text = _masked(geo.line_starts[region.first_line], geo.line_starts[region.last_line] + len(geo.line_text(region.last_line)),
+                       region.entities, geo)
         t = _first_cue(text, _ITEM_CUES)
         if t:
             return t
