@@ -453,6 +453,13 @@ FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date
 
 
 def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
+    t = _event_type(region, geo, fields, charges, page_upper)
+    if t == "arraignment" and any("disposition" in c for c in charges):
+        return "disposition"  # an arraignment record that goes on to dispose of its counts
+    return t
+
+
+def _event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
     head = page_upper[:300]  # the title of the form says what kind of record it is
     if region.kind == "item":
         # The item's own words, its values blanked: `COMMITTED 1 YEAR HOC` is a sentence, not a cue.
