@@ -81,7 +81,7 @@ _COLUMN_KINDS = [(re.compile(r"\b(?:DOCKET|DKT|CASE)"), "docket"), (re.compile(r
 
 def _column_kind(e: Entity, region: Region, geo: PageGeometry) -> str | None:
     """In a table the column's title says what kind of number a cell holds (`DKT NO.`)."""
-    if region.kind != "item" or region.header_line is None or e.line == region.header_line:
+    if region.kind != "item" or region.header_line is None or e.line < region.first_line:
         return None
     if any(x.line == region.header_line for x in region.shared):
         return None  # the line above the list holds values (a header's SID), not column titles
@@ -129,18 +129,19 @@ def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry)
 
 
 def _header_above(ent: Entity, header_line: int | None, geo: PageGeometry) -> str:
-    """For a table: the column-header words above the value."""
+    """For a table: the column title above the value (the title word nearest its left edge, with
+    the word before it when the two make one title: `DISP DATE`)."""
     if header_line is None or header_line < 0:
         return ""
     x0, x1 = geo.column(ent.start, ent.end)
-    text = geo.line_text(header_line)
     base = geo.line_starts[header_line]
-    words = []
-    for m in re.finditer(r"\S+(?: \S+)?", text):
-        hx0, hx1 = geo.column(base + m.start(), base + m.end())
-        if hx1 >= x0 - 2 and hx0 <= x1 + 2:
-            words.append(m.group())
-    return " ".join(words)
+    words = [(m.group(), *geo.column(base + m.start(), base + m.end())) for m in re.finditer(r"\S+", geo.line_text(header_line))]
+    over = [i for i, (_, hx0, hx1) in enumerate(words) if hx1 >= x0 - 2 and hx0 <= x1 + 2]
+    if not over:
+        return ""
+    i = min(over, key=lambda k: abs(words[k][1] - x0))
+    pair = " ".join(w for w, _, _ in words[max(0, i - 1):i + 1])
+    return pair if date_role(pair) else words[i][0]
 
 
 class Assembler:
@@ -190,7 +191,10 @@ class Assembler:
         if rec.event_type == "arrest" and "booking_date" in fields and "arrest_date" not in fields:
             fields["arrest_date"] = fields.pop("booking_date")  # a police booking log dates the arrest
         if rec.event_type in FALLBACK_ROLE:
-            self._untyped_dates(region, untyped, geo, fields, FALLBACK_ROLE[rec.event_type])
+            role = FALLBACK_ROLE[rec.event_type]
+            if region.kind == "item" and rec.event_type == "disposition" and _CASE_INDEX.search(page_text_upper[:300]):
+                role = "arraignment_date"  # Probation/CORI listings key each case by its arraignment
+            self._untyped_dates(region, untyped, geo, fields, role)
         return rec
 
     @staticmethod
@@ -444,6 +448,7 @@ def _parole_decision(text: str) -> str | None:
     return None
 
 
+_CASE_INDEX = re.compile(r"PROBATION|CENTRAL FILE|\bCORI\b|COURT ACTIVITY")
 COURT_EVENTS = {"disposition", "arraignment"}
 FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date", "release": "release_date",
                  "arrest": "arrest_date", "booking": "booking_date", "parole_granted": "hearing_date",
