@@ -234,7 +234,8 @@ def find_citations(text: str, known: Callable[[str], bool] | None = None) -> lis
             if any(c.start < m.end() and m.start() < c.end for c in found):
                 continue
             cit = _from_match(m, text, known)
-            if cit is not None:
+            # A real digit somewhere: lookalikes alone spell words (`DECISION` is not c.1 §10N).
+            if cit is not None and any(ch.isdigit() for ch in text[cit.start:cit.end]):
                 found.append(cit)
                 found.extend(_continuations(text, cit))
     return sorted(found, key=lambda c: c.start)
