@@ -2,9 +2,11 @@
 
 Fiche frames sit on a regular grid (5x12, 7x14, ...), but the page exposed in each cell varies
 in size and tone, and unexposed cells are plain film base. What every sheet has is periodic
-structure: ink in the cells, empty bands of film base between them. The pitch comes from the
-autocorrelation of the ink profile along each axis, the phase from where the bands are emptiest,
-and both are refined by fitting a line through the band positions; cells with no ink are blank.
+structure: ink in the cells, empty bands of film base between them. The sheet is leveled by the
+angle at which those bands line up; the pitch comes from the autocorrelation of the ink profile
+along each axis, the phase from where the bands are emptiest, and both are refined by fitting a
+line through the band positions. A cell is blank when it lacks the line-to-line swing of a page
+of type that the sheet's other frames show.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .deskew import estimate_angle
 from .measure import glyph_height
 from .negative import is_negative
 
@@ -27,9 +28,7 @@ MIN_ASPECT = 0.6  # cell width / height, and its inverse: fiche frames are near 
 # well-exposed frames' (its 90th percentile: most frames of a sheet hold pages).
 BLANK_SHARE = 0.13
 MAX_SKEW = 8.0  # degrees
-PROFILE_STRIPS = 8
 PEAK_SHARE = 0.4  # autocorrelation peaks this close to the highest are the period or its multiples
-DIVISOR_SHARE = 0.2  # a divisor of the highest peak needs less
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,13 @@ def _ink(gray: np.ndarray) -> np.ndarray:
 
 
 def _profile(edges: np.ndarray, along: int) -> np.ndarray:
-    """Ink per position along x (along=1) or y (along=0). The bands between frames run the whole
-    sheet, so they are empty in every strip across it, while a speck of dust fills a few
-    positions of one strip: the median over strips keeps the bands and drops the specks."""
-    strips = np.array_split(edges, PROFILE_STRIPS, axis=1 - along)
-    prof = np.sort([s.mean(axis=1 - along) for s in strips], axis=0)[: -PROFILE_STRIPS // 4].mean(axis=0)
+    """Ink per position along x (along=1) or y (along=0)."""
+    prof = edges.mean(axis=1 - along)
     return cv2.GaussianBlur(prof.reshape(1, -1).astype(np.float32), (0, 0), 1.0).ravel()
 
 
 def _grids(prof: np.ndarray, lo: float, hi: float, tone: np.ndarray, base: float) -> list[tuple[float, float]]:
-    """(offset, pitch) of the empty bands along one axis, shortest first: autocorrelation periods
+    """(offset, pitch) of the empty bands along one axis, likeliest first: autocorrelation periods
     whose bands are really empty (text inside frames has periods of its own, without bands)."""
     p = prof - prof.mean()
     ac = np.correlate(p, p, mode="full")[len(p) - 1 :]
@@ -82,17 +78,19 @@ def _grids(prof: np.ndarray, lo: float, hi: float, tone: np.ndarray, base: float
 
 def _periods(ac: np.ndarray, peaks: list[int]) -> list[int]:
     """Candidate pitches, likeliest first. The grid's period or one of its multiples has the
-    highest peak (frames two apart may match better than neighbours, and at a fractional pitch
-    narrow page edges match better at even multiples); side lobes and in-frame line periods are
-    far weaker. So: the divisors of the highest peak that are peaks themselves, shortest first,
-    then the highest, then the other strong peaks. The empty bands then decide."""
+    highest peak (frames two apart may match better than neighbours); side lobes and in-frame
+    line periods are far weaker. So: the shortest divisor of the highest peak that is a clear
+    peak itself, then the other strong peaks, shortest first."""
     if not peaks:
         return []
     top = max(peaks, key=lambda i: ac[i])
-    divisors = [i for d in range(5, 1, -1) for i in peaks
-                if abs(i - top / d) <= 0.03 * top / d and ac[i] >= DIVISOR_SHARE * ac[top]]
-    strong = [i for i in peaks if ac[i] >= PEAK_SHARE * ac[top]]
-    return list(dict.fromkeys(divisors + [top] + strong))
+    best = top
+    for d in range(2, 6):
+        near = [i for i in peaks if abs(i - top / d) <= 0.03 * top / d and ac[i] >= PEAK_SHARE * ac[top]]
+        if near:
+            best = max(near, key=lambda i: ac[i])
+    strong = [i for i in peaks if ac[i] >= PEAK_SHARE * ac[top] and i != best]
+    return [best] + strong
 
 
 def _band_min(prof: np.ndarray, c: float, w: int) -> float:
@@ -157,7 +155,7 @@ def _sheet_angle(small: np.ndarray) -> float:
     right angle. Shearing 1D profiles is far cheaper than rotating the image for each angle."""
     edges = _ink(small)
     h, w = edges.shape
-    n = 24
+    n = 24  # strips: each spans a few frames, so a band crosses it nearly level
     bounds = np.linspace(0, w, n + 1).astype(int)
     profs = np.stack([edges[:, a:b].mean(axis=1) for a, b in zip(bounds[:-1], bounds[1:])])
     centres = (bounds[:-1] + bounds[1:]) / 2 - w / 2
