@@ -341,6 +341,9 @@ _NAME_LABEL_WORDS = {"NAME", "OF", "THE", "PAROLEE", "DEFENDANT", "DEFT", "INMAT
 
 def _cut_at_label(e: Entity, after: str) -> Entity:
     """`DEMARCO, TADEUSZ PCF 173822`, `MILLER, B. 03/02/74`: the NER ran a name on into a label."""
+    lead = re.match(r"(?:(?:NAME|PAROLEE|DEFENDANT|DEFT|INMATE|SUBJECT|PRISONER|PROBATIONER)\W+)+", e.text, re.I)
+    if lead and lead.end() < len(e.text):  # `PAROLEE - HARRIS,ERNEST`: a label run into the name
+        e = Entity(e.start + lead.end(), e.end, e.label, e.text[lead.end():], e.agreement, e.line)
     m = _LABEL_IN_NAME.search(e.text)
     if m is None and re.match(r"\.?\s*\d", after):
         m = re.search(r",?\s+B\.?$", e.text)  # `B.` for born, right before the date
