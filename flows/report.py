@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
 
 from models.settings import Settings
 
-out = Console()
+# Piped to a file or a CI log, rich would wrap tables at 80 columns and cut their figures.
+out = Console() if sys.stdout.isatty() else Console(width=160)
 
 
 def print_batch(result, settings: Settings) -> None:
