@@ -124,7 +124,8 @@ def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry)
     if role is None and region.kind == "item":
         role = date_role(_header_above(e, region.header_line, geo))
     if role is None and e.line > 0 and not any(x.line == e.line - 1 for x in ents):
-        role = date_role(_header_above(e, e.line - 1, geo))  # a label line above its values
+        # A label line above its values: the label over the value, else the line when it is one label.
+        role = date_role(_header_above(e, e.line - 1, geo)) or date_role(geo.line_text(e.line - 1))
     return role
 
 
@@ -409,7 +410,8 @@ def _plausible_dob(value: str, first_event: dt.date | None) -> bool:
 # What a record says happened, from the words on it: the earliest cue in the text wins, so a
 # form's title ("REGISTER OF COMMITMENTS") outweighs a column header further down ("DISCHARGED").
 _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
-    (r"PAROLE (?:IS )?REVOKED|REVOCATION|REVOKE", "parole_revoked"),
+    (r"PAROLE (?:IS )?REVOKED|\bREVOKED\b", "parole_revoked"),
+    (r"PAROLE VIOLATION|VIOLATION HEARING|REVOCATION|WARRANT LODGED", "warrant"),
     (r"PAROLE (?:IS )?DENIED|DENIED PAROLE", "parole_denied"),
     (r"PAROLE (?:IS )?GRANTED|GRANTED PAROLE|CERTIFICATE OF PAROLE|PAROLE PERMIT|PAROLED TO", "parole_granted"),
     (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|\bVOP\b", "probation_violation"),
@@ -417,7 +419,7 @@ _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"WARRANT", "warrant"),
     (r"TRANSFER", "transfer"),
     (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b", "release"),
-    (r"COMMITMENT|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|MITTIMUS|\bREGISTER\b", "admission"),
+    (r"COMMITMENT(?!\s*(?:NO\b|NUMBER|#))|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|MITTIMUS|\bREGISTER\b", "admission"),
     (r"BOOKING|\bINTAKE\b", "booking"),
     (r"ARRAIGNMENT|\bCOMPLAINT\b|LOCK-?UP LIST", "arraignment"),
     (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP", "arrest"),
