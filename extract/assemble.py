@@ -115,11 +115,14 @@ def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry)
     """The role a date's label words give it: the words just before it, else the whole line before
     it (prose: `COMMITTED TO MCI CONCORD ON 2nd December 1975`), else a column or stacked label above."""
     ctx = _context(e, ents, geo)
+    before = max((x for x in ents if x.line == e.line and x.end <= e.start), key=lambda x: x.end, default=None)
+    if before is not None and before.label == "SENTENCE" and re.fullmatch(r"\W*COMMITTED\W*", ctx.upper()):
+        return None  # `18 MONTHS HOC COMMITTED  6-7-66`: the sentence's word, not the date's label
     role = "dob" if re.search(r"(?:^|\s)[Bb]\.\s*$", ctx) else date_role(ctx)  # `B. 12-19-56`: born
     if role is None:
         prefix = _masked(geo.line_starts[e.line], e.start, ents, geo)
         role = _verb_role(prefix) or date_role(prefix)  # `Disposition : CWOF  Orange District Ct. <date>`
-    if role is None and e.line > 0 and e.start - geo.line_starts[e.line] < 20:
+    if role is None and e.line > 0:
         role = _verb_role(_masked(geo.line_starts[e.line - 1], e.start, ents, geo))  # a sentence broken over lines
     if role is None and region.kind == "item":
         role = date_role(_header_above(e, region.header_line, geo))
@@ -430,7 +433,7 @@ _ITEM_CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"\bDISCH|\bREL(?:EASED|\.)?(?![A-Z])|\bPAROLED", "release"),
     (r"\bREC'?D\b|\bRECEIVED|\bRETURNED|\bADM(?:ITTED|\.)", "admission"),
 ]] + _CUES
-_PAROLE_DECISION = re.compile(r"(?:DECISION|ACTION)[ \t]*[:\-.]?[ \t]*([A-Z][A-Z .,\-/']{2,40})")
+_PAROLE_DECISION = re.compile(r"(?:DECISION|ACTION|FINDING)[ \t]*[:\-.]?[ \t]*([A-Z][A-Z .,\-/']{2,40})")
 
 
 def _first_cue(text: str, cues: list[tuple[re.Pattern, str]] = _CUES) -> str | None:
