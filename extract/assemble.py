@@ -329,6 +329,7 @@ class Assembler:
                 out["disposition"] = _value(dispo_ent, geo, r.value, "disposition", r.certainty, True)
         if "SENTENCE" in g:
             r = normalize_sentence(g["SENTENCE"].text)
+            r = _sentence_in_context(r, out.get("disposition"))
             if r.ok:
                 valid = offence is None or sentence_in_range(r.value, offence.level)
                 out["sentence"] = _value(g["SENTENCE"], geo, r.value, "sentence", r.certainty, valid)
@@ -374,6 +375,21 @@ def _place(e: Entity, normalize) -> tuple[Entity, object]:
         if len(words) - n >= 6:
             break
     return e, best or normalize(e.text)
+
+
+def _sentence_in_context(r, disposition: Value | None):
+    """`CWOF, 6 MOS`: after a CWOF finding a bare term is the continuance; a place with no term
+    (`COMMITTED TO MCI WALPOLE`) is not a sentence."""
+    if not r.ok:
+        return r
+    v = dict(r.value)
+    if disposition is not None and disposition.value == "cwof" and v["type"] == "other" and v["max"]:
+        v.update(type="cwof", probation=v["max"], max=None, to_serve=None)
+        return type(r)(v, True, r.certainty * 0.9, r.note)
+    terms = ("min", "max", "to_serve", "probation", "fine")
+    if v["type"] in ("hoc", "state_prison", "jail", "other") and not v["life"] and not any(v[k] for k in terms):
+        return type(r)(v, False, 0.0, "no term")
+    return r
 
 
 def _credible(charge: dict[str, Value], group: dict[str, Entity]) -> bool:
