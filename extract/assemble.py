@@ -118,7 +118,7 @@ def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry)
     before = max((x for x in ents if x.line == e.line and x.end <= e.start), key=lambda x: x.end, default=None)
     if before is not None and before.label == "SENTENCE" and re.fullmatch(r"\W*COMMITTED\W*", ctx.upper()):
         return None  # `18 MONTHS HOC COMMITTED  6-7-66`: the sentence's word, not the date's label
-    role = "dob" if re.search(r"(?:^|\s)[Bb]\.\s*$", ctx) else date_role(ctx)  # `B. 12-19-56`: born
+    role = "dob" if re.search(r"(?:^|\s)[Bb]\.?\s*$", ctx) else date_role(ctx)  # `B. 12-19-56`: born
     if role is None:
         prefix = _masked(geo.line_starts[e.line], e.start, ents, geo)
         role = _verb_role(prefix) or date_role(prefix)  # `Disposition : CWOF  Orange District Ct. <date>`
