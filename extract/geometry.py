@@ -21,6 +21,26 @@ class _Word:
 
 
 class PageGeometry:
+    @classmethod
+    def from_page(cls, page: PageText) -> "PageGeometry":
+        """The page's text rebuilt from its word boxes, a wide gap between words (a column or a
+        label/value gap) kept as two spaces: OCR joins a visual line with single spaces, and the
+        extractor reads columns the way a typed form sets them apart."""
+        lines = []
+        for line in page.lines:
+            ws = sorted(line.words, key=lambda w: w.bbox[0])
+            if not ws:
+                lines.append(line.text)
+                continue
+            char_w = sorted((w.bbox[2] - w.bbox[0]) / max(1, len(w.text)) for w in ws)[len(ws) // 2]
+            out = ws[0].text
+            for a, b in zip(ws, ws[1:]):
+                out += ("  " if b.bbox[0] - a.bbox[2] > 1.8 * char_w else " ") + b.text
+            lines.append(out)
+        words_page = page.model_copy(update={"lines": [ln.model_copy(update={"text": t, "words": sorted(ln.words, key=lambda w: w.bbox[0])})
+                                                      for ln, t in zip(page.lines, lines)]})
+        return cls("\n".join(lines), words_page)
+
     def __init__(self, text: str, page: PageText | None = None):
         self.text = text
         self.line_starts = [0]

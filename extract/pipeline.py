@@ -71,11 +71,11 @@ class Extractor:
         return cls(load_nlp(mode, path), load_offence_table(), ConfidenceModel.load(calibration_path(path)))
 
     def extract_texts(self, items: Iterable[tuple[str, PageText | None]], batch_size: int = 32) -> Iterator[list[Extracted]]:
-        """For each (text, page or None) in order, its records."""
-        items = list(items)
-        docs = self.nlp.pipe((t for t, _ in items), batch_size=batch_size)
-        for (text, page), doc in zip(items, docs):
-            yield self._records(doc, PageGeometry(text, page))
+        """For each (text, page or None) in order, its records (a page's text is rebuilt from its
+        word boxes, see `PageGeometry.from_page`)."""
+        geos = [PageGeometry.from_page(page) if page is not None else PageGeometry(text) for text, page in items]
+        for geo, doc in zip(geos, self.nlp.pipe((g.text for g in geos), batch_size=batch_size)):
+            yield self._records(doc, geo)
 
     def _records(self, doc, geo: PageGeometry) -> list[Extracted]:
         ents: list[Entity] = reconcile(doc)
@@ -101,7 +101,7 @@ class Extractor:
     def extract_pages(self, pages: Iterable[PageText]) -> Iterator[RecordCandidate]:
         pages = list(pages)
         for page, records in zip(pages, self.extract_texts((p.text, p) for p in pages)):
-            geo = PageGeometry(page.text, page)
+            geo = PageGeometry.from_page(page)
             for r in records:
                 yield to_candidate(r, page, geo)
 

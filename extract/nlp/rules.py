@@ -214,6 +214,23 @@ def _names(line: _Line) -> None:
             line.add(m.start(), m.end(), "PERSON")
 
 
+def _offence_by_table(line: _Line) -> None:
+    """A case line whose offence the other readers missed: a column (text between wide gaps) that
+    reads as an offence in the table, closely (`COLLATERAL DISPOSE OF DEPOSITED`)."""
+    labels = {x.label for x in line.ents}
+    if "OFFENSE" in labels or not labels & {"PERSON", "DOCKET", "DATE", "DOB"}:
+        return
+    table = load_offence_table()
+    for m in re.finditer(r"\S+(?: \S+)*", line.text):  # single spaces inside, wide gaps between
+        words = re.findall(r"[A-Za-z&]{2,}", m.group())
+        if not (len(words) >= 2 or m.group() in {"A&B", "B&E", "OUI"}) or not line.free(m.start(), m.end()):
+            continue
+        best = table.match_description(m.group())
+        if best and best[0][1] >= 0.9:
+            line.add(m.start(), m.end(), "OFFENSE")
+            return
+
+
 def _offence_beside_statute(line: _Line) -> None:
     """On a charge line the words beside a citation, not otherwise claimed, are the offence."""
     if not any(x.label == "STATUTE" for x in line.ents):
@@ -253,6 +270,7 @@ def find_rule_entities(text: str, patterns: Patterns | None = None) -> list[Ent]
         _shapes(line, pats)
         _offence_beside_statute(line)
         _names(line)
+        _offence_by_table(line)
         out.extend(Ent(x.start + offset, x.end + offset, x.label) for x in line.ents)
         offset += len(raw) + 1
     return sorted(out, key=lambda x: x.start)
