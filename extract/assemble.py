@@ -35,6 +35,7 @@ class Evidence:
     ocr: float
     certainty: float
     valid: bool
+    exact: bool = False
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Assembled:
 
 
 def _ev(ent: Entity, geo: PageGeometry, certainty: float, valid: bool) -> Evidence:
-    return Evidence(ent.agreement, geo.ocr_confidence(ent.start, ent.end), certainty, valid)
+    return Evidence(ent.agreement, geo.ocr_confidence(ent.start, ent.end), certainty, valid, ent.exact)
 
 
 def _value(ent: Entity, geo: PageGeometry, value, group: str, certainty: float, valid: bool) -> Value:

@@ -17,13 +17,13 @@ import numpy as np
 
 from extract.assemble import Evidence
 
-FEATURES = ("bias", "both", "ner_only", "rules_only", "conflict", "ocr", "certainty", "valid")
-_DEFAULT = [-2.0, 2.5, 1.0, 1.0, -1.0, 2.0, 2.0, 1.0]
+FEATURES = ("bias", "both", "ner_only", "rules_only", "conflict", "ocr", "certainty", "valid", "exact")
+_DEFAULT = [-2.0, 2.5, 1.0, 1.0, -1.0, 2.0, 2.0, 1.0, 0.5]
 
 
 def features(ev: Evidence) -> list[float]:
     return [1.0, float(ev.agreement == "both"), float(ev.agreement == "ner"), float(ev.agreement == "rules"),
-            float(ev.agreement == "conflict"), ev.ocr, ev.certainty, float(ev.valid)]
+            float(ev.agreement == "conflict"), ev.ocr, ev.certainty, float(ev.valid), float(ev.exact)]
 
 
 @dataclass

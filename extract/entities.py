@@ -22,6 +22,7 @@ class Entity:
     text: str
     agreement: str  # "both", "ner", "rules" or "conflict" (the other side read another label)
     line: int = 0
+    exact: bool = False  # NER and rules read the very same characters
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
@@ -46,7 +47,7 @@ def reconcile(doc: Doc) -> list[Entity]:
             used_rules.add(i)
             # Exact shapes: take the rule's boundaries (the NER sometimes trims a trailing token).
             s2, e2 = (r[0], r[1]) if lab in RULE_BOUNDS else (s, e)
-            out.append(Entity(s2, e2, lab, text[s2:e2], "both"))
+            out.append(Entity(s2, e2, lab, text[s2:e2], "both", exact=(s, e) == (r[0], r[1])))
         elif match:
             i, r = match[0]
             used_rules.add(i)
