@@ -123,8 +123,10 @@ def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry)
     if role is None:
         prefix = _masked(geo.line_starts[e.line], e.start, ents, geo)
         role = _verb_role(prefix) or date_role(prefix)  # `Disposition : CWOF  Orange District Ct. <date>`
-    if role is None and e.line > 0:
-        role = _verb_role(_masked(geo.line_starts[e.line - 1], e.start, ents, geo))  # a sentence broken over lines
+    if role is None and e.line > 0 and re.search(r"[A-Za-z]{2}", prefix):
+        # A sentence broken over lines (`RELEASED ON PAROLE FROM / MCI NORFOLK ON <date>`); a date
+        # that opens its line (a docket entry) starts a sentence of its own.
+        role = _verb_role(_masked(geo.line_starts[e.line - 1], e.start, ents, geo))
     if role is None and region.kind == "item":
         role = date_role(_header_above(e, region.header_line, geo))
     if role is None and e.line > 0 and not any(x.line == e.line - 1 for x in ents):
@@ -270,7 +272,7 @@ class Assembler:
         """A list item's bare date, or a card's only date, takes the role its record type implies."""
         if role in fields or not untyped:
             return
-        if region.kind != "item" and len(untyped) > 1:
+        if region.kind != "item" and (len(untyped) > 1 or any(k.endswith("_date") for k in fields)):
             return  # docket entries and the like: no one date is the record's
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
         for e in untyped:  # the first that reads as a date (the NER sometimes takes a number for one)

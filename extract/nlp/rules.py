@@ -113,6 +113,11 @@ def _value_end(line: _Line, start: int, pats: Patterns, max_words: int) -> int:
     return end
 
 
+def _all_labels(text: str, pats: Patterns) -> bool:
+    words = re.findall(r"[A-Za-z]+", text)
+    return bool(words) and all(any(rx.fullmatch(w + " ") or rx.fullmatch(w) for rx, _ in pats.labelled) for w in words)
+
+
 def _sentence_at(text: str, start: int, pats: Patterns) -> int:
     """End of a run of sentence vocabulary starting at `start` (or `start` when it has no trigger)."""
     pos, end, seen = start, start, False
@@ -157,7 +162,9 @@ def _labelled(line: _Line, pats: Patterns) -> None:
                 if e > v:
                     line.add(v, e, "SENTENCE")
             elif label in {"COURT", "FACILITY", "OFFENSE"}:
-                line.add(v, _value_end(line, v, pats, 8), label)
+                end = _value_end(line, v, pats, 8)
+                if not _all_labels(t[v:end], pats):  # `OFFENSE DISPOSITION`: a row of column titles
+                    line.add(v, end, label)
 
 
 def _shapes(line: _Line, pats: Patterns) -> None:
