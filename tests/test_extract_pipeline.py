@@ -104,9 +104,8 @@ def test_docket_with_several_counts_is_one_record(best):
         assert recs[0].assembled.fields["docket"].value == doc.records[0].fields["docket"]
 
 
-@pytest.mark.xfail(reason="known: in a docket's count table, a count whose sentence is printed on the next line comes "
-                          "out as two charges (statute only, then description+disposition+sentence)", strict=False)
 def test_table_count_with_sentence_line_is_one_charge(best):
+    """A count-table row with its sentence on the next line, under a row of column titles."""
     text = ("COMMONWEALTH OF MASSACHUSETTS\nDISTRICT COURT OF DUDLEY\nCRIMINAL DOCKET    DOCKET NO. 6153CR004988\n"
             "COMMONWEALTH\n    V. EDGARDO M MCLAUGHLIN\nDATE OF BIRTH: 09/07/14\n\n"
             "CT    STATUTE                   OFFENSE                                       DISPOSITION\n"
@@ -115,6 +114,9 @@ def test_table_count_with_sentence_line_is_one_charge(best):
             "2     M.G.L. c. 265 § 13A       A&B                                           NOLLE PROSEQUI\n")
     recs = _one(best, text)
     assert len(recs) == 1 and len(recs[0].assembled.charges) == 2
+    first = recs[0].assembled.charges[0]
+    assert first["statute"].value == "140/183C" and first["disposition"].value == "guilty"
+    assert first["sentence"].value["type"] == "hoc" and first["sentence"].value["max"] == "P1Y"
 
 
 def test_values_are_normalized(best):
