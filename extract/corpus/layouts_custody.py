@@ -9,7 +9,7 @@ import random
 
 from .kit import (B, Style, doc_facility, hoc_facility, jail_facility, make_charge_specs,
                   make_subject, other_name, pick_court, print_date, print_offence,
-                  print_statute, prose_date, rand_date, docket_for, title, vocab, STAT_STYLES)
+                  print_statute, prose_date, rand_date, docket_for, vocab, STAT_STYLES)
 from . import kit as _kit
 from .types import TruthRecord
 
@@ -393,7 +393,7 @@ def parole_hearing(rng: random.Random, year: int):
             tcs.append(c.truth(sn, dispo=False, sentence=False))
         b.nl()
     narr = rng.choice([
-        f"The inmate appeared before the Board and was interviewed at length concerning the offense and institutional adjustment.",
+        "The inmate appeared before the Board and was interviewed at length concerning the offense and institutional adjustment.",
         f"Subject has completed programs and has {rng.choice(['no', 'one', 'two'])} disciplinary reports since last hearing.",
         f"Hearing held at the institution. Subject represented by {other_name(rng, plain=True)}. Victim input received and considered by the Board.",
         f"Parole officer {other_name(rng, plain=True)} reported on community plan. Subject's mother {other_name(rng, plain=True)} spoke in support.",

@@ -15,7 +15,7 @@ import random
 
 from .kit import (B, Style, _blank, _dur, doc_facility, docket_for, hoc_facility, jail_facility,
                   make_charge_specs, make_subject, other_name, pick_court, print_date, print_dispo,
-                  print_offence, print_statute, prose_date, rand_date, title, vocab, STAT_STYLES, bare_cwof)
+                  print_offence, print_statute, prose_date, rand_date, vocab, STAT_STYLES, bare_cwof)
 from .layouts_court import _case_list, _sig, _top
 from .types import TruthRecord
 
