@@ -21,6 +21,8 @@ from extract.normalize.places import normalize_court, normalize_facility
 from extract.normalize.sentences import normalize_sentence, sentence_in_range
 from extract.normalize.statutes import parse_citation
 from extract.offences import OffenceTable
+from extract.record_type import CASE_INDEX, COURT_EVENTS, FALLBACK_ROLE, event_type
+from extract.roles import column_kind, context_before, role_of_date
 from extract.segment import Region
 
 ID_FIELDS = {"SID": "sid", "DOCKET": "docket", "COMMIT_NO": "commitment_no",
@@ -65,90 +67,8 @@ def _value(ent: Entity, geo: PageGeometry, value, group: str, certainty: float, 
     return Value(value, ent.text, group, _ev(ent, geo, certainty, valid), ent.start, ent.end)
 
 
-def _context(ent: Entity, region_ents: list[Entity], geo: PageGeometry) -> str:
-    """The label words printed before a value on its line (after the previous entity)."""
-    line_start = geo.line_starts[ent.line]
-    prev_end = max([e.end for e in region_ents if e.line == ent.line and e.end <= ent.start], default=line_start)
-    ctx = geo.text[prev_end:ent.start]
-    if not re.search(r"[A-Za-z]{2,}", ctx):  # a value right after another: look a little further back
-        ctx = geo.text[max(line_start, ent.start - 40):ent.start]
-    return ctx
-
-
-_COLUMN_KINDS = [(re.compile(r"\b(?:DOCKET|DKT|CASE)"), "docket"), (re.compile(r"\b(?:BOOKING|BKG|ARREST NO)"), "booking_no"),
-                 (re.compile(r"\bS\.?I\.?D\b"), "sid"), (re.compile(r"\bP\.?C\.?F\b"), "pcf"),
-                 (re.compile(r"\b(?:COMMITMENT|CMT|INMATE NO|W ?NO)"), "commitment_no")]
-
-
-def _column_kind(e: Entity, region: Region, geo: PageGeometry) -> str | None:
-    """In a table the column's title says what kind of number a cell holds (`DKT NO.`)."""
-    if region.kind != "item" or region.header_line is None or e.line < region.first_line:
-        return None
-    if any(x.line == region.header_line for x in region.shared):
-        return None  # the line above the list holds values (a header's SID), not column titles
-    title = _header_above(e, region.header_line, geo).upper()
-    return next((kind for rx, kind in _COLUMN_KINDS if rx.search(title)), None)
-
-
 def _iso(r) -> dt.date | None:
     return dt.date.fromisoformat(r.value) if r.ok else None
-
-
-_VERB = re.compile(r"\b(COMMITTED|ADMITTED|RECEIVED|RELEASED|DISCHARGED|PAROLED|ARRESTED|ARRAIGNED|SENTENCED|BOOKED|HEARD|BORN)\b")
-
-
-def _masked(start: int, end: int, ents: list[Entity], geo: PageGeometry) -> str:
-    """Text between two offsets with other values blanked (a sentence's `COMMITTED` is not a label)."""
-    chars = list(geo.text[start:end].upper())
-    for x in ents:
-        for i in range(max(x.start, start), min(x.end, end)):
-            chars[i - start] = " "
-    return "".join(chars)
-
-
-def _verb_role(text: str) -> str | None:
-    """In prose the last event verb before a date says what it dates (`DISCHARGED ... ON <date>`)."""
-    verbs = _VERB.findall(text)
-    return date_role(verbs[-1]) if verbs else None
-
-
-def _date_role(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry) -> str | None:
-    """The role a date's label words give it: the words just before it, else the whole line before
-    it (prose: `COMMITTED TO MCI CONCORD ON 2nd December 1975`), else a column or stacked label above."""
-    ctx = _context(e, ents, geo)
-    before = max((x for x in ents if x.line == e.line and x.end <= e.start), key=lambda x: x.end, default=None)
-    if before is not None and before.label == "SENTENCE" and re.fullmatch(r"\W*COMMITTED\W*", ctx.upper()):
-        return None  # `18 MONTHS HOC COMMITTED  6-7-66`: the sentence's word, not the date's label
-    role = "dob" if re.search(r"(?:^|\s)[Bb]\.?\s*$", ctx) else date_role(ctx)  # `B. 12-19-56`: born
-    if role is None:
-        prefix = _masked(geo.line_starts[e.line], e.start, ents, geo)
-        role = _verb_role(prefix) or date_role(prefix)  # `Disposition : CWOF  Orange District Ct. <date>`
-    if role is None and e.line > 0 and re.search(r"[A-Za-z]{2}", prefix):
-        # A sentence broken over lines (`RELEASED ON PAROLE FROM / MCI NORFOLK ON <date>`); a date
-        # that opens its line (a docket entry) starts a sentence of its own.
-        role = _verb_role(_masked(geo.line_starts[e.line - 1], e.start, ents, geo))
-    if role is None and region.kind == "item":
-        role = date_role(_header_above(e, region.header_line, geo))
-    if role is None and e.line > 0 and not any(x.line == e.line - 1 for x in ents):
-        # A label line above its values: the label over the value, else the line when it is one label.
-        role = date_role(_header_above(e, e.line - 1, geo)) or date_role(geo.line_text(e.line - 1))
-    return role
-
-
-def _header_above(ent: Entity, header_line: int | None, geo: PageGeometry) -> str:
-    """For a table: the column title above the value (the title word nearest its left edge, with
-    the word before it when the two make one title: `DISP DATE`)."""
-    if header_line is None or header_line < 0:
-        return ""
-    x0, x1 = geo.column(ent.start, ent.end)
-    base = geo.line_starts[header_line]
-    words = [(m.group(), *geo.column(base + m.start(), base + m.end())) for m in re.finditer(r"\S+", geo.line_text(header_line))]
-    over = [i for i, (_, hx0, hx1) in enumerate(words) if hx1 >= x0 - 2 and hx0 <= x1 + 2]
-    if not over:
-        return ""
-    i = min(over, key=lambda k: abs(words[k][1] - x0))
-    pair = " ".join(w for w, _, _ in words[max(0, i - 1):i + 1])
-    return pair if date_role(pair) else words[i][0]
 
 
 class Assembler:
@@ -164,14 +84,14 @@ class Assembler:
         # so is a list's header date that no birth label introduces (`PRISONER LOG  OCT 20 1964`).
         for e in ents:
             if e.label == "DOB":
-                role = date_role(_context(e, ents, geo))
+                role = date_role(context_before(e, ents, geo))
                 if role not in (None, "dob") or (role is None and e in region.shared):
                     e.label = "DATE"
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
         self._name(ents, geo, fields)
         for e in ents:
             if e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
-                name = _column_kind(e, region, geo) or ID_FIELDS[e.label]
+                name = column_kind(e, region, geo) or ID_FIELDS[e.label]
                 r = normalize_identifier(e.text, ID_KINDS[name])
                 if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
                     name = "booking_no"  # `64-691-AR` is an arrest/booking number, not a docket
@@ -199,7 +119,7 @@ class Assembler:
             fields["arrest_date"] = fields.pop("booking_date")  # a police booking log dates the arrest
         if rec.event_type in FALLBACK_ROLE:
             role = FALLBACK_ROLE[rec.event_type]
-            if region.kind == "item" and rec.event_type == "disposition" and _CASE_INDEX.search(page_text_upper[:300]):
+            if region.kind == "item" and rec.event_type == "disposition" and CASE_INDEX.search(page_text_upper[:300]):
                 role = "arraignment_date"  # Probation/CORI listings key each case by its arraignment
             self._untyped_dates(region, untyped, geo, fields, role)
         return rec
@@ -234,7 +154,7 @@ class Assembler:
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
         untyped: list[Entity] = []
         for e in events:
-            role = _date_role(e, ents, region, geo)
+            role = role_of_date(e, ents, region, geo)
             if role == "dob" and "dob" not in fields:
                 r = normalize_date(e.text, role="dob", before=first_event)
                 if r.ok:
@@ -332,7 +252,7 @@ class Assembler:
                 out["disposition"] = _value(dispo_ent, geo, r.value, "disposition", r.certainty, True)
         if "SENTENCE" in g:
             r = normalize_sentence(g["SENTENCE"].text)
-            r = _sentence_in_context(r, out.get("disposition"))
+            r = _sentence_incontext_before(r, out.get("disposition"))
             if r.ok:
                 valid = offence is None or sentence_in_range(r.value, offence.level)
                 out["sentence"] = _value(g["SENTENCE"], geo, r.value, "sentence", r.certainty, valid)
@@ -380,7 +300,7 @@ def _place(e: Entity, normalize) -> tuple[Entity, object]:
     return e, best or normalize(e.text)
 
 
-def _sentence_in_context(r, disposition: Value | None):
+def _sentence_incontext_before(r, disposition: Value | None):
     """`CWOF, 6 MOS`: after a CWOF finding a bare term is the continuance; a place with no term
     (`COMMITTED TO MCI WALPOLE`) is not a sentence."""
     if not r.ok:
@@ -427,100 +347,3 @@ def _plausible_dob(value: str, first_event: dt.date | None) -> bool:
         return 1880 < d.year < dt.date.today().year
     age = (first_event - d).days / 365.25
     return 7 <= age <= 100
-
-
-# What a record says happened, from the words on it: the earliest cue in the text wins, so a
-# form's title ("REGISTER OF COMMITMENTS") outweighs a column header further down ("DISCHARGED").
-_CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
-    (r"PAROLE (?:IS )?REVOKED|\bREVOKED\b", "parole_revoked"),
-    (r"PAROLE VIOLATION|VIOLATION HEARING|REVOCATION|WARRANT LODGED", "warrant"),
-    (r"PAROLE (?:IS )?DENIED|DENIED PAROLE", "parole_denied"),
-    (r"PAROLE (?:IS )?GRANTED|GRANTED PAROLE|CERTIFICATE OF PAROLE|PAROLE PERMIT|PAROLED TO", "parole_granted"),
-    (r"PROBATION (?:VIOLATION|SURRENDER)|VIOLATION OF PROBATION|\bVOP\b", "probation_violation"),
-    (r"RECORD OF SUPERVISION|PLACED ON PROBATION|PROBATION (?:START|INTAKE)", "probation_start"),
-    (r"WARRANT", "warrant"),
-    (r"TRANSFER", "transfer"),
-    (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b", "release"),
-    (r"COMMITMENT(?!\s*(?:NO\b|NUMBER|#))|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|MITTIMUS|\bREGISTER\b", "admission"),
-    (r"BOOKING|\bINTAKE\b", "booking"),
-    (r"ARRAIGNMENT|\bCOMPLAINT\b|LOCK-?UP LIST", "arraignment"),
-    (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP", "arrest"),
-]]
-# Movement-log abbreviations: only an item's own words, never a column header in the title.
-_ITEM_CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
-    (r"\bXFER|\bTRANS\.|\bTRANSF", "transfer"),
-    (r"\bDISCH|\bREL(?:EASED|\.)?(?![A-Z])|\bPAROLED", "release"),
-    (r"\bREC'?D\b|\bRECEIVED|\bRETURNED|\bADM(?:ITTED|\.)", "admission"),
-]] + _CUES
-_PAROLE_DECISION = re.compile(r"(?:DECISION|ACTION|FINDING)[ \t]*[:\-.]?[ \t]*([A-Z][A-Z .,\-/']{2,40})")
-
-
-def _first_cue(text: str, cues: list[tuple[re.Pattern, str]] = _CUES) -> str | None:
-    best = None
-    for rx, t in cues:
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), t)
-    return best[1] if best else None
-
-
-def _parole_decision(text: str) -> str | None:
-    """The board's decision line (`DECISION: DENIED - REVIEW IN ONE YEAR`): its first verdict word."""
-    for m in _PAROLE_DECISION.finditer(text):
-        words = m.group(1)
-        found = [(x.start(), t) for rx, t in ((r"REVOK", "parole_revoked"), (r"GRANT|PAROLE TO|RESERVE", "parole_granted"),
-                                              (r"DEN|REVIEW|REJECT", "parole_denied")) if (x := re.search(rx, words))]
-        if found:
-            return min(found)[1]
-    return None
-
-
-_CASE_INDEX = re.compile(r"PROBATION|CENTRAL FILE|\bCORI\b|COURT ACTIVITY")
-COURT_EVENTS = {"disposition", "arraignment"}
-FALLBACK_ROLE = {"disposition": "disposition_date", "admission": "admission_date", "release": "release_date",
-                 "arrest": "arrest_date", "booking": "booking_date", "parole_granted": "hearing_date",
-                 "parole_denied": "hearing_date", "parole_revoked": "hearing_date",
-                 "probation_start": "disposition_date", "probation_violation": "hearing_date",
-                 "transfer": "admission_date", "arraignment": "arraignment_date"}
-
-
-def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
-    t = _event_type(region, geo, fields, charges, page_upper)
-    if t == "arraignment" and any("disposition" in c for c in charges):
-        return "disposition"  # an arraignment record that goes on to dispose of its counts
-    return t
-
-
-def _event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
-    head = page_upper[:300]  # the title of the form says what kind of record it is
-    if region.kind == "item":
-        # The item's own words, its values blanked: `COMMITTED 1 YEAR HOC` is a sentence, not a cue.
-        text = _masked(geo.line_starts[region.first_line], geo.line_starts[region.last_line] + len(geo.line_text(region.last_line)),
-                       region.entities, geo)
-        t = _first_cue(text, _ITEM_CUES)
-        if t:
-            return t
-    if "hearing_date" in fields or "PAROLE" in head:
-        t = _parole_decision(page_upper)
-        if t:
-            return t
-    t = _first_cue(head)
-    if t == "admission" and re.search(r"BOOKING|\bINTAKE\b", head):
-        return "booking"  # "ADMISSION / BOOKING" sheets are the booking record
-    if t:
-        return t
-    # A court record whose counts are disposed is a disposition, sentences or not; a sentencing
-    # is a record of sentences alone (a mittimus).
-    if any("disposition" in c for c in charges):
-        return "disposition"
-    if "release_date" in fields and "admission_date" not in fields:
-        return "release"
-    if "admission_date" in fields or ("facility" in fields and "commitment_no" in fields):
-        return "admission"
-    if any("sentence" in c for c in charges):
-        return "sentencing"
-    if "arrest_date" in fields:
-        return "arrest"
-    if "arraignment_date" in fields:
-        return "arraignment"
-    return "other"
