@@ -27,8 +27,6 @@ from extract.segment import Region
 
 ID_FIELDS = {"SID": "sid", "DOCKET": "docket", "COMMIT_NO": "commitment_no",
              "BOOKING_NO": "booking_no", "PCF": "pcf"}
-ID_KINDS = {"sid": "sid", "docket": "docket", "commitment_no": "commitment_no",
-            "booking_no": "booking_no", "pcf": "pcf"}
 
 
 @dataclass
@@ -92,7 +90,7 @@ class Assembler:
         for e in ents:
             if e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
                 name = column_kind(e, region, geo) or ID_FIELDS[e.label]
-                r = normalize_identifier(e.text, ID_KINDS[name])
+                r = normalize_identifier(e.text, name)
                 if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
                     name = "booking_no"  # `64-691-AR` is an arrest/booking number, not a docket
                     r = normalize_identifier(e.text, name)

@@ -118,39 +118,55 @@ def _charge_pairs(truth: list, pred: list[dict]) -> list[tuple[object | None, di
     return pairs
 
 
-def score_doc(score: Score, doc, pred: list[Extracted], fields: set[str] | None = None) -> None:
-    """Add one corpus document's comparison to `score`."""
-    score.records_true += len(doc.records)
+def score_docs(extractor, docs) -> Score:
+    """Extract every corpus document's text and score it against its truth."""
+    score = Score()
+    for doc, recs in zip(docs, extractor.extract_texts((d.text, None) for d in docs)):
+        score_doc(score, doc, recs)
+    return score
+
+
+def score_doc(score: Score, doc, pred: list[Extracted]) -> None:
+    """Add one corpus document's comparison to `score` (records paired by the lines they cover)."""
+    score_records(score, doc.layout, doc.records, pred, match_records(doc.records, pred))
+
+
+def score_records(score: Score, layout: str, truth: list, pred: list[Extracted], pairs: list[tuple],
+                  errors: list | None = None) -> None:
+    """Add paired (truth, predicted) records to `score`; append each miss to `errors` when given,
+    as {"field", "truth", "pred", "read"}."""
+    score.records_true += len(truth)
     score.records_pred += len(pred)
-    for t, p in match_records(doc.records, pred):
+    for t, p in pairs:
         tf = dict(t.fields) if t else {}
         if t:
-            tf["event_type"] = t.event_type
+            tf["event_type"] = t.event_type or None
         pf = dict(p.assembled.fields) if p else {}
         if t and p:
             score.records_matched += 1
-        keys = set(tf) | set(pf) | ({"event_type"} if p else set())
-        for k in keys:
-            if fields is not None and k not in fields:
-                continue
+        for k in sorted(set(tf) | set(pf) | ({"event_type"} if p else set())):
             pv = p.assembled.event_type if (p and k == "event_type") else (pf[k].value if k in pf else None)
-            _count(score, doc.layout, k, tf.get(k), pv)
-            if k in pf:
-                ok = _same(tf.get(k), pf[k].value)
-                score.calibration.append((p.confidence[f"fields.{k}"], ok))
-                score.samples.append((pf[k].group, pf[k].evidence, ok))
+            _note(score, layout, k, tf.get(k), pv, pf.get(k), p and p.confidence.get(f"fields.{k}"), errors)
         tcs = t.charges if t else []
         pcs = p.assembled.charges if p else []
-        for i, (tc, pc) in enumerate(_charge_pairs(tcs, pcs)):
+        for tc, pc in _charge_pairs(tcs, pcs):
             j = pcs.index(pc) if pc is not None else -1
             for k in CHARGE_KEYS:
                 tv = getattr(tc, k) if tc is not None else None
-                pv = pc[k].value if pc is not None and k in pc else None
-                _count(score, doc.layout, f"charge.{k}", tv, pv)
-                if pc is not None and k in pc:
-                    ok = _same(tv, pv)
-                    score.calibration.append((p.confidence[f"charges.{j}.{k}"], ok))
-                    score.samples.append((pc[k].group, pc[k].evidence, ok))
+                pval = pc.get(k) if pc is not None else None
+                _note(score, layout, f"charge.{k}", tv, pval.value if pval else None, pval,
+                      p.confidence.get(f"charges.{j}.{k}") if pval else None, errors)
+
+
+def _note(score: Score, layout: str, key: str, truth, pred, value, confidence, errors: list | None) -> None:
+    """Count one value; a predicted one also feeds the calibration and the confidence model."""
+    _count(score, layout, key, truth, pred)
+    ok = truth is not None and pred is not None and _same(truth, pred)
+    if value is not None:
+        score.calibration.append((confidence, ok))
+        score.samples.append((value.group, value.evidence, ok))
+    if not ok and errors is not None and (truth is not None or pred is not None):
+        errors.append({"field": key, "truth": truth, "pred": pred, "read": value.text if value is not None else None})
 
 
 def _count(score: Score, layout: str, key: str, truth, pred) -> None:

@@ -71,11 +71,14 @@ class Extractor:
         return cls(load_nlp(mode, path), load_offence_table(), ConfidenceModel.load(calibration_path(path)))
 
     def extract_texts(self, items: Iterable[tuple[str, PageText | None]], batch_size: int = 32) -> Iterator[list[Extracted]]:
-        """For each (text, page or None) in order, its records (a page's text is rebuilt from its
-        word boxes, see `PageGeometry.from_page`)."""
+        """For each (text, page or None) in order, its records."""
         geos = [PageGeometry.from_page(page) if page is not None else PageGeometry(text) for text, page in items]
+        return (records for _, records in self._extract(geos, batch_size))
+
+    def _extract(self, geos: list[PageGeometry], batch_size: int = 32) -> Iterator[tuple[PageGeometry, list[Extracted]]]:
+        """A page's text is the one its geometry rebuilt from the word boxes (`PageGeometry.from_page`)."""
         for geo, doc in zip(geos, self.nlp.pipe((g.text for g in geos), batch_size=batch_size)):
-            yield self._records(doc, geo)
+            yield geo, self._records(doc, geo)
 
     def _records(self, doc, geo: PageGeometry) -> list[Extracted]:
         ents: list[Entity] = reconcile(doc)
@@ -100,8 +103,7 @@ class Extractor:
 
     def extract_pages(self, pages: Iterable[PageText]) -> Iterator[RecordCandidate]:
         pages = list(pages)
-        for page, records in zip(pages, self.extract_texts((p.text, p) for p in pages)):
-            geo = PageGeometry.from_page(page)
+        for page, (geo, records) in zip(pages, self._extract([PageGeometry.from_page(p) for p in pages])):
             for r in records:
                 yield to_candidate(r, page, geo)
 

@@ -7,17 +7,10 @@ import json
 from pathlib import Path
 
 from extract.corpus import generate
-from extract.evaluation import Score, reliability, score_doc
+from extract.evaluation import reliability, score_docs
 from extract.pipeline import Extractor
 
 from .charts import grouped_bars, reliability_chart
-
-
-def score_mode(extractor: Extractor, docs) -> Score:
-    score = Score()
-    for doc, recs in zip(docs, extractor.extract_texts((d.text, None) for d in docs)):
-        score_doc(score, doc, recs)
-    return score
 
 
 def run_extract_eval(out: Path, count: int, seed: int, split: str, modes: list[str], noise: float, progress=None) -> dict:
@@ -25,7 +18,7 @@ def run_extract_eval(out: Path, count: int, seed: int, split: str, modes: list[s
     report: dict = {"split": split, "documents": len(docs), "seed": seed, "noise": noise, "modes": {}}
     task = progress.add_task("eval extract", total=len(modes)) if progress else None
     for mode in modes:
-        score = score_mode(Extractor.load(mode), docs)
+        score = score_docs(Extractor.load(mode), docs)
         rows, ece = reliability(score.calibration)
         report["modes"][mode] = {
             "overall": score.total().row(),

@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from extract.corpus.types import TruthCharge, TruthRecord
-from extract.evaluation import CHARGE_KEYS, Score, _charge_pairs, _count, _same, reliability
+from extract.evaluation import Score, _same, reliability, score_records
 from extract.normalize.dates import normalize_date
 from extract.normalize.names import format_name
 from extract.normalize.places import normalize_court, normalize_facility
@@ -291,39 +291,8 @@ def pair_records(layout: str, truth: list[TruthRecord], pred: list) -> list[tupl
 
 def score_image_doc(score: Score, layout: str, truth: list[TruthRecord], pred: list,
                     errors: list | None = None) -> None:
-    """Add one image's comparison to `score` (the per-field counting of extract/evaluation.py);
-    append (field, truth, predicted, text read) for each miss to `errors` when given."""
-    score.records_true += len(truth)
-    score.records_pred += len(pred)
-    for t, p in pair_records(layout, truth, pred):
-        tf = dict(t.fields) if t else {}
-        if t:
-            tf["event_type"] = t.event_type or None
-        pf = dict(p.assembled.fields) if p else {}
-        if t and p:
-            score.records_matched += 1
-        for k in sorted(set(tf) | set(pf) | ({"event_type"} if p else set())):
-            pv = p.assembled.event_type if (p and k == "event_type") else (pf[k].value if k in pf else None)
-            _count(score, layout, k, tf.get(k), pv)
-            ok = tf.get(k) is not None and pv is not None and _same(tf.get(k), pv)
-            if k in pf:
-                score.calibration.append((p.confidence[f"fields.{k}"], ok))
-            if not ok and errors is not None and (tf.get(k) is not None or pv is not None):
-                errors.append({"field": k, "truth": tf.get(k), "pred": pv, "read": pf[k].text if k in pf else None})
-        tcs = t.charges if t else []
-        pcs = p.assembled.charges if p else []
-        for tc, pc in _charge_pairs(tcs, pcs):
-            j = pcs.index(pc) if pc is not None else -1
-            for k in CHARGE_KEYS:
-                tv = getattr(tc, k) if tc is not None else None
-                pv = pc[k].value if pc is not None and k in pc else None
-                _count(score, layout, f"charge.{k}", tv, pv)
-                ok = tv is not None and pv is not None and _same(tv, pv)
-                if pc is not None and k in pc:
-                    score.calibration.append((p.confidence[f"charges.{j}.{k}"], ok))
-                if not ok and errors is not None and (tv is not None or pv is not None):
-                    errors.append({"field": f"charge.{k}", "truth": tv, "pred": pv,
-                                   "read": pc[k].text if pc is not None and k in pc else None})
+    """Add one image's comparison to `score`, its records paired by `pair_records`."""
+    score_records(score, layout, truth, pred, pair_records(layout, truth, pred), errors)
 
 
 def _summary(score: Score) -> dict:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from extract.corpus import generate
-from extract.evaluation import Score, score_doc
+from extract.evaluation import Score, score_docs
 from extract.pipeline import Extractor, model_dir
 from flows.extract_image_eval import pair_records, score_image_doc, truth_records
 
@@ -46,10 +46,7 @@ def _one(ex: Extractor, text: str, page=None):
 
 
 def _f1(ex: Extractor, docs) -> float:
-    score = Score()
-    for doc, recs in zip(docs, ex.extract_texts((d.text, None) for d in docs)):
-        score_doc(score, doc, recs)
-    return score.total().f1
+    return score_docs(ex, docs).total().f1
 
 
 # -- no model needed -------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def _all_labels(text: str, pats: Patterns) -> bool:
 
 def _sentence_at(text: str, start: int, pats: Patterns) -> int:
     """End of a run of sentence vocabulary starting at `start` (or `start` when it has no trigger)."""
-    pos, end, seen = start, start, False
+    end, seen = start, False
     for m in re.finditer(r"\S+", text[start:]):
         tok = m.group().upper().rstrip(",;")
         if tok in pats.sentence_words or _NUMBER.match(tok) or re.fullmatch(r"\d+(?:YRS?|MOS?|DAYS)", tok):
@@ -129,7 +129,6 @@ def _sentence_at(text: str, start: int, pats: Patterns) -> int:
             end = start + m.end()
             continue
         break
-    del pos
     return end if seen else start
 
 

@@ -55,14 +55,12 @@ def train_ner(out: Path, opts: TrainOptions, log: Callable[[str], None] = print)
 
 def calibrate(out: Path, dev_docs, log: Callable[[str], None] = print) -> dict:
     """Fit the confidence model on dev documents with the model in `out` (uncalibrated evidence)."""
-    from extract.evaluation import Score, score_doc
+    from extract.evaluation import score_docs
     from extract.pipeline import Extractor, calibration_path
 
     extractor = Extractor.load("both", out)
     extractor.calibration = ConfidenceModel()
-    score = Score()
-    for doc, recs in zip(dev_docs, extractor.extract_texts((d.text, None) for d in dev_docs)):
-        score_doc(score, doc, recs)
+    score = score_docs(extractor, dev_docs)
     model = ConfidenceModel.fit(score.samples)
     model.save(calibration_path(out))
     total = score.total()
