@@ -90,6 +90,9 @@ class Extractor:
             rec = self.assembler.assemble(region, geo, upper)
             if not rec.fields and not rec.charges:
                 continue
+            if region.kind == "item" and not rec.charges and \
+                    all(v.start < geo.line_starts[region.first_line] for v in rec.fields.values()):
+                continue  # a list line that gave nothing of its own (a column header): not a record
             conf = {}
             for k, v in rec.fields.items():
                 conf[f"fields.{k}"] = self.calibration.score(v.group, v.evidence)

@@ -301,7 +301,7 @@ def _summary(score: Score) -> dict:
             "fields": {k: v.row() for k, v in sorted(score.per_field.items())},
             "layouts": {k: v.row() for k, v in sorted(score.per_layout.items())},
             "records": {"true": score.records_true, "predicted": score.records_pred, "matched": score.records_matched},
-            "ece": ece}
+            "ece": ece, "accuracy_at_0.95": round(score.high_confidence(), 4)}
 
 
 def _per_layout_fields(scores: dict[str, Score]) -> dict:

@@ -73,6 +73,25 @@ def print_ocr_bench(report: dict) -> None:
 
 
 def print_extract_eval(report: dict) -> None:
+    if report["documents"]:
+        _print_text_eval(report)
+    if "images" in report:
+        _print_image_eval(report["images"])
+
+
+def _print_image_eval(im: dict) -> None:
+    t = Table(title=f"End to end on {im['count']} {im['split']} images ({im['engine']}): F1 from OCR text and from the true text")
+    for col in ("field", "ocr", "true text"):
+        t.add_column(col, justify="right" if col != "field" else "left")
+    for f in sorted(set(im["ocr"]["fields"]) | set(im["text"]["fields"])):
+        t.add_row(f, *(f"{im[s]['fields'].get(f, {}).get('f1', float('nan')):.3f}" for s in ("ocr", "text")))
+    t.add_row("[bold]all fields[/bold]", *(f"[bold]{im[s]['overall']['f1']:.4f}[/bold]" for s in ("ocr", "text")))
+    out.print(t)
+    o = im["ocr"]
+    out.print(f"from OCR: ECE {o['ece']:.4f}; accuracy at >= 0.95: {o['accuracy_at_0.95']:.4f}")
+
+
+def _print_text_eval(report: dict) -> None:
     modes = list(report["modes"])
     t = Table(title=f"Extraction on {report['split']} layouts ({report['documents']} documents): F1")
     t.add_column("field")

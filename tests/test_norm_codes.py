@@ -69,6 +69,15 @@ def test_older_forms_are_less_certain():
     assert normalize_identifier("63137", "docket").certainty == 0.5   # a bare serial: the label says docket
 
 
+def test_a_digit_too_few_lowers_certainty():
+    # OCR that drops a digit leaves a well-formed number of the wrong width
+    assert normalize_identifier("6136CR00152", "docket").certainty < normalize_identifier("6136CR001532", "docket").certainty
+    assert normalize_identifier("8412CR1234", "docket").certainty == 1.0  # unpadded serials vary in width
+    assert normalize_identifier("W6928", "commitment_no").certainty < 1.0
+    assert normalize_identifier("W69528", "commitment_no").certainty == 1.0
+    assert normalize_identifier("F1234", "commitment_no").certainty == 1.0
+
+
 # -- dispositions --------------------------------------------------------------------------
 @pytest.mark.parametrize("text,code", [
     ("GUILTY", "guilty"), ("G", "guilty"), ("FOUND GUILTY", "guilty"), ("PLEA GUILTY", "guilty"),

@@ -118,12 +118,19 @@ def _all_labels(text: str, pats: Patterns) -> bool:
     return bool(words) and all(any(rx.fullmatch(w + " ") or rx.fullmatch(w) for rx, _ in pats.labelled) for w in words)
 
 
+def _sentence_word(tok: str, pats: Patterns) -> bool:
+    return tok in pats.sentence_words or bool(_NUMBER.match(tok) or _UNIT_NUMBER.fullmatch(tok))
+
+
+_UNIT_NUMBER = re.compile(r"\d+(?:YRS?|MOS?|DAYS)")
+
+
 def _sentence_at(text: str, start: int, pats: Patterns) -> int:
     """End of a run of sentence vocabulary starting at `start` (or `start` when it has no trigger)."""
     end, seen = start, False
     for m in re.finditer(r"\S+", text[start:]):
         tok = m.group().upper().rstrip(",;")
-        if tok in pats.sentence_words or _NUMBER.match(tok) or re.fullmatch(r"\d+(?:YRS?|MOS?|DAYS)", tok):
+        if _sentence_word(tok, pats):
             if tok in pats.sentence_triggers or re.fullmatch(r"\$\d[\d,.]*|\d+(?:YRS?|MOS?|DAYS)", tok):
                 seen = True
             end = start + m.end()
@@ -185,7 +192,10 @@ def _shapes(line: _Line, pats: Patterns) -> None:
             line.add(m.start(), m.end(), label)
     for m in pats.dispositions.finditer(t):
         line.add(m.start(), m.end(), "DISPOSITION")
-    for m in re.finditer(r"(?:(?<=\s)|^)\S", t):
+    for m in re.finditer(r"(?:(?<=\s)|^)(\S+)", t):
+        tok = m.group(1).upper().rstrip(",;")
+        if not _sentence_word(tok, pats):
+            continue  # the cheap test first: most words open no sentence
         if line.free(m.start(), m.start() + 1):
             e = _sentence_at(t, m.start(), pats)
             if e > m.start() and len(t[m.start():e].split()) >= 2:

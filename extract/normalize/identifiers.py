@@ -2,11 +2,13 @@
 where the kind's pattern demands a digit or a letter.
 
 Shapes accepted (D = digit):
-  docket         YY + 2-4 digit court code + case type (CR CV AC ...) + 1-7 digits (8412CR001234);
+  docket         YY + 2-4 digit court code + case type (CR CV AC ...) + 1-7 digits (8412CR001234;
+                 a zero-padded serial not six digits long, certainty 0.6);
                  county code + CR + YY or YYYY-NNNNN (Superior: SUCR1984-00123, FRCR91-2167);
                  YY-NNNN (older, certainty 0.7); bare 3-7 D (old serials, certainty 0.5)
   sid            MA + 6-8 D; 5-8 D; DD-DDDD(DD)
-  commitment_no  W/F/M/C + 3-6 D, an optional hyphen after the letter (W12345, F1234);
+  commitment_no  W/F/M/C + 3-6 D, an optional hyphen after the letter (W12345, F1234; W not
+                 followed by five digits, F by four or five, certainty 0.6);
                  bare 4-6 D (older, certainty 0.7)
   booking_no     YY-NNNNN; YY-NNN-AR (arrest numbers); one or two letters + 5-9 D (B8412345); 5-10 D
   pcf            5-8 D
@@ -118,7 +120,24 @@ def normalize_identifier(text: str, kind: Kind) -> Normalized[str]:
     if best is None:
         return fail(f"not a {kind}")
     repairs, value, base = best
+    if _odd_width(value, kind):
+        base = min(base, 0.6)
     return good(value, base - 0.1 * repairs, "ocr repaired" if repairs else "")
+
+
+_PADDED_DOCKET = re.compile(r"\d{4,6}-?[A-Z]{2}-?(0\d*)")
+_COMMITMENT = re.compile(r"([WFMC])-?(\d+)")
+
+
+def _odd_width(value: str, kind: str) -> bool:
+    """A number of the usual form with a digit too many or too few, as when OCR drops one: MA
+    dockets pad their serial to six digits (8412CR001234), DOC commitment numbers are W and five
+    digits (W12345), F and four or five."""
+    if kind == "docket" and (m := _PADDED_DOCKET.fullmatch(value)):
+        return len(m.group(1)) != 6
+    if kind == "commitment_no" and (m := _COMMITMENT.fullmatch(value)):
+        return len(m.group(2)) not in ((5,) if m.group(1) == "W" else (4, 5))
+    return False
 
 
 def _word(g: str, words: tuple[str, ...]) -> str:
