@@ -1,0 +1,181 @@
+"""The central repository's schema (SQLAlchemy 2): documents → pages → regions → extractions →
+reviews, people and the identities they were linked from, events with their charges, the offence
+table, and the audit log. Every event points back to the extraction and review it came from.
+
+Portable across SQLite and PostgreSQL: JSON columns, ISO dates as DATE, no dialect types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str | None] = mapped_column(String(80))
+    county: Mapped[str | None] = mapped_column(String(40))
+    series: Mapped[str | None] = mapped_column(String(120))
+    reel: Mapped[str | None] = mapped_column(String(40))
+    fiche: Mapped[str | None] = mapped_column(String(40))
+    box: Mapped[str | None] = mapped_column(String(40))
+    folder: Mapped[str | None] = mapped_column(String(40))
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "page", "frame_row", "frame_col"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    page: Mapped[int] = mapped_column(Integer)
+    frame_row: Mapped[int] = mapped_column(Integer, default=-1)  # -1: not a fiche frame
+    frame_col: Mapped[int] = mapped_column(Integer, default=-1)
+
+
+class Region(Base):
+    """A record's region of a page: what a reviewer is shown, what provenance points to."""
+    __tablename__ = "regions"
+    __table_args__ = (UniqueConstraint("page_id", "ordinal"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    x0: Mapped[float | None] = mapped_column(Float)
+    y0: Mapped[float | None] = mapped_column(Float)
+    x1: Mapped[float | None] = mapped_column(Float)
+    y1: Mapped[float | None] = mapped_column(Float)
+
+
+class Extraction(Base):
+    """The record as extracted and verified, keyed by content (VerifiedRecord.key)."""
+    __tablename__ = "extractions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_key: Mapped[str] = mapped_column(String(120), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(40))
+    confidence: Mapped[float] = mapped_column(Float)
+    fields: Mapped[dict] = mapped_column(JSON)   # name → {value, text, confidence, bbox}
+    charges: Mapped[list] = mapped_column(JSON)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id"), index=True)
+    by: Mapped[str] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    how: Mapped[str] = mapped_column(String(16))
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid: Mapped[str | None] = mapped_column(String(20), index=True)  # the linked SID, when any record has one
+
+
+class Identity(Base):
+    """Who one record says its subject is; linkage clusters identities into people."""
+    __tablename__ = "identities"
+    __table_args__ = (Index("ix_identities_block", "last_name", "dob"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    name: Mapped[str | None] = mapped_column(String(120))  # LAST, FIRST M
+    last_name: Mapped[str | None] = mapped_column(String(60))
+    first_name: Mapped[str | None] = mapped_column(String(60))
+    middle: Mapped[str | None] = mapped_column(String(20))
+    dob: Mapped[dt.date | None] = mapped_column(Date)
+    sid: Mapped[str | None] = mapped_column(String(20), index=True)
+    pcf: Mapped[str | None] = mapped_column(String(20))
+    commitment_no: Mapped[str | None] = mapped_column(String(20))
+    gender: Mapped[str | None] = mapped_column(String(12))
+    race: Mapped[str | None] = mapped_column(String(40))
+    ethnicity: Mapped[str | None] = mapped_column(String(40))
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_person_date", "person_id", "event_date"),
+                      Index("ix_events_type_date", "event_type", "event_date"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id"), unique=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id"))
+    event_type: Mapped[str] = mapped_column(String(40))
+    event_date: Mapped[dt.date | None] = mapped_column(Date)
+    agency: Mapped[str | None] = mapped_column(String(80), index=True)
+    county: Mapped[str | None] = mapped_column(String(40), index=True)
+    court: Mapped[str | None] = mapped_column(String(120))
+    facility: Mapped[str | None] = mapped_column(String(120))
+    docket: Mapped[str | None] = mapped_column(String(40), index=True)
+
+
+class ChargeRow(Base):
+    __tablename__ = "charges"
+    __table_args__ = (UniqueConstraint("event_id", "ordinal"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+    statute: Mapped[str | None] = mapped_column(String(40))
+    offense_code: Mapped[str | None] = mapped_column(String(40), index=True)
+    category: Mapped[str | None] = mapped_column(String(60))
+    level: Mapped[str | None] = mapped_column(String(16))  # felony | misdemeanor
+    disposition: Mapped[str | None] = mapped_column(String(40))
+    sentence_type: Mapped[str | None] = mapped_column(String(40))
+    sentence_min: Mapped[str | None] = mapped_column(String(16))  # ISO 8601 durations
+    sentence_max: Mapped[str | None] = mapped_column(String(16))
+    to_serve: Mapped[str | None] = mapped_column(String(16))
+    probation: Mapped[str | None] = mapped_column(String(16))
+    fine: Mapped[float | None] = mapped_column(Float)
+    suspended: Mapped[bool | None] = mapped_column(Boolean)
+    sentence: Mapped[dict | None] = mapped_column(JSON)  # the whole normalized sentence
+
+
+class Offence(Base):
+    """The real MA complaint index (models/data/ma-offenses), one row per code and period in force."""
+    __tablename__ = "offences"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    statute: Mapped[str] = mapped_column(String(40), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(60))
+    level: Mapped[str | None] = mapped_column(String(16))
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))   # read, merge, export, link ...
+    target: Mapped[str] = mapped_column(Text)         # what was read: a person, a query
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class EventHistory(Base):
+    """An extraction's earlier content, kept when a re-verified or re-delivered record changes it."""
+    __tablename__ = "extraction_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[dict] = mapped_column(JSON)
+    charges: Mapped[list] = mapped_column(JSON)
+    replaced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
