@@ -17,6 +17,7 @@ class Settings(BaseModel):
     max_file_mb: float = Field(description="files larger than this are rejected (CROSSTRACK_MAX_FILE_MB)")
     max_pixels: int = Field(description="images with more pixels are rejected as decompression bombs (CROSSTRACK_MAX_PIXELS)")
     ocr_engine: str = Field(description="default OCR engine (CROSSTRACK_OCR_ENGINE)")
+    database_url: str | None = Field(None, description="the repository (CROSSTRACK_DATABASE_URL); default a SQLite file in home")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -25,6 +26,7 @@ class Settings(BaseModel):
             max_file_mb=float(_env("MAX_FILE_MB", "200")),
             max_pixels=int(_env("MAX_PIXELS", str(300_000_000))),
             ocr_engine=_env("OCR_ENGINE", "ppocr"),
+            database_url=_env("DATABASE_URL", "") or None,
         )
 
     @property

@@ -39,3 +39,6 @@ def page() -> np.ndarray:
 def settings(tmp_path: Path, monkeypatch) -> Settings:
     monkeypatch.setenv("CROSSTRACK_HOME", str(tmp_path / "home"))
     return Settings.from_env()
+
+
+from tests.postgres import pg_cluster  # noqa: E402,F401  (the session's throwaway PostgreSQL)
