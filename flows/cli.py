@@ -372,3 +372,7 @@ def bench_extract(
     except CrosstrackError as e:
         _fail(e)
     typer.echo(json.dumps(report))
+
+
+# The repository's commands live beside this module; importing them registers them on `app`.
+from . import cli_link, cli_repo, cli_synth, cli_views  # noqa: E402,F401

@@ -1,0 +1,5 @@
+"""crosstrack commands: synth."""
+
+from __future__ import annotations
+
+from .cli import app, bench_app  # noqa: F401
