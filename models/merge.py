@@ -1,0 +1,519 @@
+"""The idempotent merge: verified records (one JSON object per line) into the repository, with
+provenance, keyed by each record's content address (VerifiedRecord.key).
+
+- same key, same content hash: unchanged, nothing is written;
+- same key, changed content: the old content goes to extraction_history, the extraction, its
+  event, identity and charges are rewritten and a new review is added;
+- new key: document, page, region, extraction, review, identity, event and charges are added.
+
+Records go in chunks, one transaction each: a crash loses at most the chunk in flight, and a
+re-run completes it without duplicates. Each table's rows of a chunk go in one statement
+(`_bulk_insert`, RETURNING the ids the next table needs), never one ORM object per row, so
+millions of records fit in bounded memory; SQLite and PostgreSQL differ only in that function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import to_json
+from sqlalchemy import (JSON, Connection, Engine, Float, String, Table, bindparam, delete, exists, func, select,
+                        update)
+
+from .offence_store import OffenceClasses
+from .schema import (ChargeRow, Document, Event, EventHistory, Extraction, Identity, Page, Person, Region,
+                     Review)
+from .verified import DEMOGRAPHICS, VerifiedRecord
+
+CHUNK = 5000
+_NAME_SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+DOC, PAGE, REGION, EXT = Document.__table__, Page.__table__, Region.__table__, Extraction.__table__
+REVIEW, PERSON, IDENT, EVENT = Review.__table__, Person.__table__, Identity.__table__, Event.__table__
+CHARGE, HISTORY = ChargeRow.__table__, EventHistory.__table__
+
+
+class RecordError(ValueError):
+    """Why one input line cannot be merged; the rest of the file goes on."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    line: int
+    reason: str
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "reason": self.reason, "text": self.text}
+
+
+@dataclass
+class MergeCounts:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    people: int = 0
+
+    def as_dict(self) -> dict:
+        return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected, "people": self.people}
+
+
+@dataclass(frozen=True)
+class Who:
+    """What people assignment looks at in one identity."""
+
+    sid: str | None
+    last_name: str | None
+    first_name: str | None
+    dob: dt.date | None
+
+    @property
+    def name_key(self) -> tuple | None:
+        if self.last_name and self.first_name and self.dob:
+            return (self.last_name, self.first_name, self.dob)
+        return None
+
+
+@dataclass
+class _Item:
+    """One record as the rows it becomes (ids filled in as the chunk is written)."""
+
+    key: str
+    content_hash: str
+    document: dict
+    page: tuple[int, int, int]
+    ordinal: int
+    bbox: dict
+    extraction: dict
+    review: dict
+    identity: dict
+    event: dict
+    charges: list[dict] = field(default_factory=list)
+
+    @property
+    def who(self) -> Who:
+        i = self.identity
+        return Who(i["sid"], i["last_name"], i["first_name"], i["dob"])
+
+
+# ---- parsing: one line → rows, or a reason --------------------------------------------------
+
+def _lengths(table: Table) -> dict[str, int]:
+    return {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+
+
+_LIMITS = {t.name: _lengths(t) for t in (DOC, EXT, REVIEW, IDENT, EVENT, CHARGE)}
+
+
+def _fit(table: Table, row: dict) -> dict:
+    """Refuse a value longer than its column here, for the record, rather than fail the chunk
+    on PostgreSQL (SQLite would store it silently)."""
+    for name, limit in _LIMITS[table.name].items():
+        v = row.get(name)
+        if v is not None and len(v) > limit:
+            raise RecordError(f"{table.name}.{name} is longer than {limit} characters")
+    return row
+
+
+def _text(value: Any, name: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise RecordError(f"{name}: expected text, got {type(value).__name__}")
+
+
+def _date(value: Any, name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise RecordError(f"{name}: not an ISO date (YYYY-MM-DD)")  # no value: a DOB is identifying
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"{name}: impossible date (no such day)") from None
+
+
+def split_name(name: str | None) -> tuple[str | None, str | None, str | None]:
+    """`LAST[ SUFFIX], FIRST[ M]` → (last, first, middle); the suffix stays in the full name but
+    not in the surname (a JR is not part of the name to compare)."""
+    if not name or not str(name).strip():
+        return None, None, None
+    last, _, rest = str(name).upper().partition(",")
+    words = last.split()
+    if len(words) > 1 and words[-1].rstrip(".") in _NAME_SUFFIXES:
+        words = words[:-1]
+    given = rest.replace(".", " ").split()
+    return (" ".join(words) or None, given[0] if given else None, " ".join(given[1:]) or None)
+
+
+def _reason(e: ValidationError) -> str:
+    parts = []
+    for err in e.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "record"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def parse_line(text: str | bytes) -> VerifiedRecord:
+    try:  # pydantic parses the JSON itself (in Rust): faster than json.loads, then validate
+        return VerifiedRecord.model_validate_json(text)
+    except ValidationError as e:
+        if e.errors()[0]["type"] == "json_invalid":
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as je:
+                raise RecordError(f"not JSON: {je.msg} at column {je.colno}") from None
+            except UnicodeDecodeError:
+                raise RecordError("not UTF-8 text") from None
+        if e.errors()[0]["type"] == "model_type":
+            raise RecordError("not a JSON object") from None
+        raise RecordError(_reason(e)) from None
+
+
+def _charge_row(ordinal: int, charge, classes: OffenceClasses, year: int | None) -> dict:
+    v = {k: (fv.value if fv is not None else None) for k, fv in charge}
+    sentence = v["sentence"] if isinstance(v["sentence"], dict) else None
+    if v["sentence"] is not None and sentence is None:
+        raise RecordError(f"charge {ordinal}: the sentence is not a normalized sentence object")
+    s = sentence or {}
+    code = _text(v["offense_code"], f"charge {ordinal} offense_code")
+    category, level = classes.classify(code, year)
+    fine = s.get("fine")
+    if fine is not None and (isinstance(fine, bool) or not isinstance(fine, (int, float))):
+        raise RecordError(f"charge {ordinal}: fine {fine!r} is not a number")
+    return _fit(CHARGE, {
+        "ordinal": ordinal, "description": _text(v["description"], f"charge {ordinal} description"),
+        "statute": _text(v["statute"], f"charge {ordinal} statute"), "offense_code": code,
+        "category": category, "level": level,
+        "disposition": _text(v["disposition"], f"charge {ordinal} disposition"),
+        "sentence_type": _text(s.get("type"), "sentence type"), "sentence_min": _text(s.get("min"), "sentence min"),
+        "sentence_max": _text(s.get("max"), "sentence max"), "to_serve": _text(s.get("to_serve"), "to_serve"),
+        "probation": _text(s.get("probation"), "probation"), "fine": fine,
+        "suspended": bool(s["suspended"]) if s.get("suspended") is not None else None, "sentence": sentence})
+
+
+def to_item(rec: VerifiedRecord, classes: OffenceClasses) -> _Item:
+    """The rows one verified record becomes; RecordError when a value cannot be stored."""
+    for name, fv in rec.fields.items():  # every date the record carries must be a real one
+        if name == "dob" or name.endswith("_date"):
+            _date(fv.value, name)
+    dumped = rec.model_dump(mode="json", include={"fields", "charges"})
+    content_hash = rec.content_hash()
+    event_date = _date(rec.event_date(), "event date")
+    prov = rec.provenance
+    name = _text(rec.value("name"), "name")
+    last, first, middle = split_name(name)
+    identity = {"name": name, "last_name": last, "first_name": first, "middle": middle,
+                "dob": _date(rec.value("dob"), "dob")}
+    for k in ("sid", "pcf", "commitment_no", *DEMOGRAPHICS):
+        identity[k] = _text(rec.value(k), k)
+    x0, y0, x1, y1 = rec.bbox if rec.bbox else (None, None, None, None)
+    year = event_date.year if event_date else None
+    return _Item(
+        key=rec.key, content_hash=content_hash,
+        document=_fit(DOC, {"sha256": rec.sha256, "source": rec.source, "agency": prov.agency, "county": prov.county,
+                            "series": prov.series, "reel": prov.reel, "fiche": prov.fiche, "box": prov.box,
+                            "folder": prov.folder}),
+        page=(rec.page, rec.frame.row if rec.frame else -1, rec.frame.col if rec.frame else -1),
+        ordinal=rec.record, bbox={"x0": x0, "y0": y0, "x1": x1, "y1": y1},
+        extraction=_fit(EXT, {"record_key": rec.key, "content_hash": content_hash, "event_type": rec.event_type,
+                              "confidence": rec.confidence, "fields": dumped["fields"],
+                              "charges": dumped["charges"]}),
+        review=_fit(REVIEW, {"by": rec.verification.by, "at": rec.verification.at, "how": rec.verification.how,
+                             "content_hash": content_hash}),
+        identity=_fit(IDENT, identity),
+        event=_fit(EVENT, {"event_type": rec.event_type, "event_date": event_date, "agency": prov.agency,
+                           "county": prov.county, "court": _text(rec.value("court"), "court"),
+                           "facility": _text(rec.value("facility"), "facility"),
+                           "docket": _text(rec.value("docket"), "docket")}),
+        charges=[_charge_row(i, c, classes, year) for i, c in enumerate(rec.charges)])
+
+
+# ---- people ----------------------------------------------------------------------------------
+
+def assign_people(conn: Connection, whos: Sequence[Who]) -> list[int]:
+    """Each identity's person, deterministically: by SID (a new person with that SID when none
+    has it), else with an earlier identity of the same last name, first name and DOB, else a
+    new person. Probabilistic linkage (review/linkage.py) re-clusters later; this is the rule
+    the merge applies as records arrive, in input order."""
+    sids = {w.sid for w in whos if w.sid}
+    by_sid: dict[str, int | tuple] = {}
+    if sids:
+        # The lowest id when several people share a SID (after a re-clustering): stable.
+        for sid, pid in conn.execute(select(PERSON.c.sid, func.min(PERSON.c.id))
+                                     .where(PERSON.c.sid.in_(sids)).group_by(PERSON.c.sid)):
+            by_sid[sid] = pid
+    keys = {w.name_key for w in whos if w.name_key}
+    by_name: dict[tuple, int | tuple] = {}
+    if keys:
+        cols = (IDENT.c.last_name, IDENT.c.first_name, IDENT.c.dob)
+        # Single-column INs (a row-value IN of thousands of tuples makes PostgreSQL scan the
+        # table), served by ix_identities_block; the exact keys are picked out here.
+        for last, first, dob, pid in conn.execute(
+                select(*cols, func.min(IDENT.c.person_id))
+                .where(IDENT.c.last_name.in_({k[0] for k in keys}), IDENT.c.dob.in_({k[2] for k in keys}),
+                       IDENT.c.person_id.is_not(None)).group_by(*cols)):
+            if (last, first, dob) in keys:
+                by_name[(last, first, dob)] = pid
+    new_sids: list[str | None] = []   # the people to create, by their slot
+    slots: list[int | tuple] = []     # a person id, or ("new", slot)
+    for w in whos:
+        key = w.name_key
+        if w.sid:
+            pid = by_sid.get(w.sid)
+            if pid is None:
+                pid = by_sid[w.sid] = ("new", len(new_sids))
+                new_sids.append(w.sid)
+        elif key is not None and key in by_name:
+            pid = by_name[key]
+        else:
+            pid = ("new", len(new_sids))
+            new_sids.append(None)
+        if key is not None:
+            by_name.setdefault(key, pid)  # later identities of this chunk meet this one
+        slots.append(pid)
+    if not new_sids:
+        return slots  # type: ignore[return-value]
+    # New SIDs are distinct within the chunk, so RETURNING's (id, sid) maps back; people without
+    # a SID are alike, so any of their new ids serves any of their slots.
+    made = _bulk_insert(conn, PERSON, [{"sid": s} for s in new_sids], ("id", "sid"))
+    by_new_sid = {sid: pid for pid, sid in made if sid is not None}
+    anonymous = iter(pid for pid, sid in made if sid is None)
+    ids = [by_new_sid[s] if s is not None else next(anonymous) for s in new_sids]
+    return [ids[p[1]] if isinstance(p, tuple) else p for p in slots]
+
+
+# ---- writing a chunk -------------------------------------------------------------------------
+
+def _bulk_insert(conn: Connection, table: Table, rows: list[dict], returning: Sequence[str] = ()) -> list[tuple]:
+    """Insert rows with one statement that takes every row as one parameter: a JSON array read
+    with json_each on SQLite, one array per column read with unnest on PostgreSQL. Measured
+    against SQLAlchemy's insertmanyvalues (thousands of bound parameters a statement), this cuts
+    the per-row cost in the driver (psycopg re-parses every such statement) and in parameter
+    processing several times over; the values still pass through each column type's own bind
+    processing, so what is stored is what SQLAlchemy would store."""
+    if not rows:
+        return []
+    cols = list(rows[0])
+    dialect = conn.dialect
+    pg = dialect.name == "postgresql"
+    procs = []
+    for c in cols:
+        t = table.c[c].type
+        if isinstance(t, JSON):  # SQLite: nested as is in the one JSON parameter
+            procs.append(_dump_json if pg else None)
+        elif isinstance(t, Float):  # one Python type an array: psycopg types a list by its first value
+            procs.append(_to_float)
+        else:
+            procs.append(t.dialect_impl(dialect).bind_processor(dialect))
+    columns = [[proc(r[c]) for r in rows] if proc else [r[c] for r in rows] for c, proc in zip(cols, procs)]
+    ret = f" RETURNING {', '.join(returning)}" if returning else ""
+    if pg:
+        arrays = ", ".join(f"%b::{table.c[c].type.compile(dialect)}[]" for c in cols)  # binary: no text escaping
+        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT * FROM unnest({arrays}){ret}"
+        result = conn.exec_driver_sql(sql, tuple(columns))
+    else:
+        # json_extract gives an object or array back as its JSON text, and JSON null as NULL,
+        # which SQLAlchemy's JSON type would have stored as the text null.
+        picks = ", ".join(f"coalesce(json_extract(value, '$[{i}]'), 'null')" if isinstance(table.c[c].type, JSON)
+                          else f"json_extract(value, '$[{i}]')" for i, c in enumerate(cols))
+        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {picks} FROM json_each(?){ret}"
+        result = conn.exec_driver_sql(sql, (to_json(list(zip(*columns))).decode(),))  # pydantic-core's: ~3x json.dumps
+    return result.all() if returning else []
+
+
+def _dump_json(value: Any) -> str:
+    return to_json(value).decode()  # SQLAlchemy's JSON type stores None as JSON null, and so does this
+
+
+def _to_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _insert_returning(conn: Connection, table: Table, rows: list[dict], *key: str) -> list[int]:
+    """Insert rows, their new ids in the rows' order: RETURNING comes back in any order, so rows
+    are matched by `key` columns unique among them."""
+    made = _bulk_insert(conn, table, rows, ("id", *key))
+    ids = {tuple(r[1:]): r[0] for r in made}
+    return [ids[tuple(row[k] for k in key)] for row in rows]
+
+
+def _document_ids(conn: Connection, items: list[_Item]) -> dict[str, int]:
+    docs = {it.document["sha256"]: it.document for it in items}
+    ids = dict(conn.execute(select(DOC.c.sha256, DOC.c.id).where(DOC.c.sha256.in_(docs))).all())
+    missing = [d for sha, d in docs.items() if sha not in ids]
+    ids.update(zip((d["sha256"] for d in missing), _insert_returning(conn, DOC, missing, "sha256")))
+    return ids
+
+
+def _page_ids(conn: Connection, items: list[_Item], doc_ids: dict[str, int]) -> list[int]:
+    keys = [(doc_ids[it.document["sha256"]], *it.page) for it in items]
+    cols = (PAGE.c.document_id, PAGE.c.page, PAGE.c.frame_row, PAGE.c.frame_col)
+    wanted = set(keys)
+    docs = {k[0] for k in wanted}  # by document (indexed by the unique constraint), then exactly
+    ids = {k: r[0] for r in conn.execute(select(PAGE.c.id, *cols).where(PAGE.c.document_id.in_(docs)))
+           if (k := tuple(r[1:])) in wanted}
+    missing = [k for k in dict.fromkeys(keys) if k not in ids]
+    page_cols = ("document_id", "page", "frame_row", "frame_col")
+    new = _insert_returning(conn, PAGE, [dict(zip(page_cols, k)) for k in missing], *page_cols)
+    ids.update(zip(missing, new))
+    return [ids[k] for k in keys]
+
+
+def _region_ids(conn: Connection, items: list[_Item], page_ids: list[int]) -> list[int]:
+    keys = [(p, it.ordinal) for p, it in zip(page_ids, items)]
+    cols = (REGION.c.page_id, REGION.c.ordinal)
+    # A region can exist without an extraction (drawn for review before it was verified): reuse it.
+    wanted = set(keys)
+    found = conn.execute(select(REGION.c.id, *cols).where(REGION.c.page_id.in_({k[0] for k in keys})))
+    have = {(p, o): rid for rid, p, o in found if (p, o) in wanted}
+    if have:
+        _update_bboxes(conn, [(have[k], it.bbox) for k, it in zip(keys, items) if k in have])
+    todo = [(k, it) for k, it in zip(keys, items) if k not in have]
+    new = _insert_returning(conn, REGION, [{"page_id": k[0], "ordinal": k[1], **it.bbox} for k, it in todo],
+                            "page_id", "ordinal")
+    have.update(zip((k for k, _ in todo), new))
+    return [have[k] for k in keys]
+
+
+def _update_bboxes(conn: Connection, pairs: list[tuple[int, dict]]) -> None:
+    if pairs:
+        conn.execute(update(REGION).where(REGION.c.id == bindparam("rid")),
+                     [{"rid": rid, **bbox} for rid, bbox in pairs])
+
+
+def _write_charges(conn: Connection, items: list[_Item], event_ids: list[int]) -> None:
+    rows = [{"event_id": eid, **c} for it, eid in zip(items, event_ids) for c in it.charges]
+    _bulk_insert(conn, CHARGE, rows)
+
+
+def _insert_new(conn: Connection, items: list[_Item]) -> None:
+    doc_ids = _document_ids(conn, items)
+    region_ids = _region_ids(conn, items, _page_ids(conn, items, doc_ids))
+    ext_ids = _insert_returning(conn, EXT, [{**it.extraction, "region_id": r, "version": 1}
+                                            for it, r in zip(items, region_ids)], "record_key")
+    review_ids = _insert_returning(conn, REVIEW, [{**it.review, "extraction_id": e} for it, e in zip(items, ext_ids)],
+                                   "extraction_id")
+    person_ids = assign_people(conn, [it.who for it in items])
+    ident_ids = _insert_returning(conn, IDENT, [{**it.identity, "extraction_id": e, "person_id": p}
+                                                for it, e, p in zip(items, ext_ids, person_ids)], "extraction_id")
+    event_ids = _insert_returning(conn, EVENT, [
+        {**it.event, "extraction_id": e, "review_id": r, "person_id": p, "identity_id": i}
+        for it, e, r, p, i in zip(items, ext_ids, review_ids, person_ids, ident_ids)], "extraction_id")
+    _write_charges(conn, items, event_ids)
+
+
+def _rewrite_changed(conn: Connection, changed: list[tuple[_Item, int]], now: dt.datetime) -> None:
+    """Records whose content changed: keep the old content as history, then rewrite."""
+    ext_ids = [e for _, e in changed]
+    old = {r.id: r for r in conn.execute(
+        select(EXT.c.id, EXT.c.version, EXT.c.content_hash, EXT.c.fields, EXT.c.charges, EXT.c.region_id)
+        .where(EXT.c.id.in_(ext_ids)))}
+    _bulk_insert(conn, HISTORY, [{"extraction_id": e, "version": old[e].version, "content_hash": old[e].content_hash,
+                                  "fields": old[e].fields, "charges": old[e].charges, "replaced_at": now}
+                                 for e in ext_ids])
+    conn.execute(update(EXT).where(EXT.c.id == bindparam("eid")), [
+        {"eid": e, "version": old[e].version + 1,
+         **{k: v for k, v in it.extraction.items() if k != "record_key"}} for it, e in changed])
+    _update_bboxes(conn, [(old[e].region_id, it.bbox) for it, e in changed])
+    review_ids = _insert_returning(conn, REVIEW, [{**it.review, "extraction_id": e} for it, e in changed],
+                                   "extraction_id")
+    ident = {r.extraction_id: r for r in conn.execute(
+        select(IDENT.c.extraction_id, IDENT.c.id, IDENT.c.person_id).where(IDENT.c.extraction_id.in_(ext_ids)))}
+    events = dict(conn.execute(select(EVENT.c.extraction_id, EVENT.c.id)
+                               .where(EVENT.c.extraction_id.in_(ext_ids))).all())
+    person_ids = assign_people(conn, [it.who for it, _ in changed])
+    conn.execute(update(IDENT).where(IDENT.c.id == bindparam("iid")), [
+        {"iid": ident[e].id, **it.identity, "person_id": p} for (it, e), p in zip(changed, person_ids)])
+    conn.execute(update(EVENT).where(EVENT.c.id == bindparam("evid")), [
+        {"evid": events[e], **it.event, "review_id": r, "person_id": p}
+        for (it, e), r, p in zip(changed, review_ids, person_ids)])
+    event_ids = [events[e] for e in ext_ids]
+    conn.execute(delete(CHARGE).where(CHARGE.c.event_id.in_(event_ids)))
+    _write_charges(conn, [it for it, _ in changed], event_ids)
+    # A person whose only identity moved to another person is gone.
+    left = {ident[e].person_id for e in ext_ids} - set(person_ids) - {None}
+    if left:
+        conn.execute(delete(PERSON).where(PERSON.c.id.in_(left),
+                                          ~exists().where(IDENT.c.person_id == PERSON.c.id),
+                                          ~exists().where(EVENT.c.person_id == PERSON.c.id)))
+
+
+def merge_chunk(engine: Engine, items: list[_Item]) -> tuple[int, int, int]:
+    """One transaction: (inserted, updated, unchanged). Keys must be unique within the chunk."""
+    with engine.begin() as conn:
+        have = {k: (e, h) for k, e, h in conn.execute(
+            select(EXT.c.record_key, EXT.c.id, EXT.c.content_hash).where(EXT.c.record_key.in_([i.key for i in items])))}
+        new = [it for it in items if it.key not in have]
+        changed = [(it, have[it.key][0]) for it in items if it.key in have and have[it.key][1] != it.content_hash]
+        if new:
+            _insert_new(conn, new)
+        if changed:
+            _rewrite_changed(conn, changed, dt.datetime.now(dt.timezone.utc))
+    return len(new), len(changed), len(items) - len(new) - len(changed)
+
+
+def count_people(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(PERSON)).scalar_one()
+
+
+def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
+                on_reject: Callable[[Rejection], None] = lambda r: None,
+                on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
+    """Merge numbered JSON lines of verified records; the schema must be current. Rejected lines
+    go to `on_reject` and the rest goes on; `on_chunk(n)` after each committed chunk."""
+    counts = MergeCounts()
+    with engine.connect() as conn:
+        classes = OffenceClasses.read(conn)
+    chunk: list[_Item] = []
+    keys: set[str] = set()
+
+    def flush() -> None:
+        if chunk:
+            i, u, s = merge_chunk(engine, chunk)
+            counts.inserted += i
+            counts.updated += u
+            counts.unchanged += s
+            on_chunk(len(chunk))
+            chunk.clear()
+            keys.clear()
+
+    for lineno, text in lines:
+        if not text.strip():
+            continue
+        try:
+            item = to_item(parse_line(text), classes)
+        except RecordError as e:
+            counts.rejected += 1
+            shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+            on_reject(Rejection(lineno, str(e), shown.rstrip("\r\n")))
+            continue
+        if item.key in keys:  # the same record twice in a chunk: the later one is a re-delivery
+            flush()
+        chunk.append(item)
+        keys.add(item.key)
+        if len(chunk) >= chunk_size:
+            flush()
+    flush()
+    counts.people = count_people(engine)
+    return counts
+
+
+def numbered_lines(path) -> Iterable[tuple[int, bytes]]:
+    """A JSONL file's lines, numbered from 1, read as a stream (bytes: a line that is not UTF-8
+    is rejected on its own rather than stopping the file)."""
+    with open(path, "rb") as f:
+        yield from enumerate(f, start=1)
