@@ -121,7 +121,7 @@ def bench_load(
     seed: int = 5,
     database_url: UrlOpt = None,
 ) -> None:
-    """Merge throughput (events/s) against a raw bulk insert of the same event rows, in one run.
+    """Merge throughput (events/s) against a raw bulk insert of the same rows, in one run.
 
     Without --database-url it uses a scratch SQLite file; a PostgreSQL database given must be empty."""
     from .load_bench import run_load_bench

@@ -113,7 +113,7 @@ class Event(Base):
     extraction_id: Mapped[int] = mapped_column(ForeignKey("extractions.id"), unique=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id"))
+    identity_id: Mapped[int | None] = mapped_column(ForeignKey("identities.id"), index=True)
     event_type: Mapped[str] = mapped_column(String(40))
     event_date: Mapped[dt.date | None] = mapped_column(Date)
     agency: Mapped[str | None] = mapped_column(String(80), index=True)

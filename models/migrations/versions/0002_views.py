@@ -1,5 +1,6 @@
 """The views: the anonymized events table and the aggregate counts (models/views.py, issue 5),
-and the restricted view over events with their provenance.
+and the restricted view over events with their provenance; an index on events.identity_id (a
+re-linkage moves events by their identity).
 
 Revision ID: 0002
 Revises: 0001
@@ -21,6 +22,7 @@ _ANON_TEXT = (("event_type", 40), ("event_month", 7), ("event_year", 7), ("age_b
 
 
 def upgrade() -> None:
+    op.create_index("ix_events_identity_id", "events", ["identity_id"])
     op.create_table("anon_events",
                     sa.Column("pseudonym", sa.String(length=20), nullable=False),
                     sa.Column("seq", sa.Integer(), nullable=False),
@@ -44,3 +46,4 @@ def downgrade() -> None:
     op.execute(f"DROP VIEW IF EXISTS {RESTRICTED_VIEW}")
     op.drop_table("agg_counts")
     op.drop_table("anon_events")
+    op.drop_index("ix_events_identity_id", table_name="events")
