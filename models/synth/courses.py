@@ -26,7 +26,7 @@ YEAR = 365.25
 class CourseShape:
     """The shape of careers: calibrated so the state averages ~36.7 events per person."""
 
-    cases_mu: float = 2.17       # log-normal number of cases: median e^mu
+    cases_mu: float = 2.31       # log-normal number of cases: median e^mu (about 36.6 records a person: the state's 17.3 M / 472,000)
     cases_sigma: float = 1.45     # heavy tail: a few people with dozens of cases
     max_cases: int = 120
     gap_days: float = 700.0       # mean days from one case's end to the next arrest
@@ -67,17 +67,17 @@ class Event:
 
 @dataclass(slots=True)
 class Counters:
-    """Serial numbers (dockets per court and year, commitments) for one chunk of people. Chunks
+    """Serial numbers (dockets per printed prefix, commitments) for one chunk of people. Chunks
     interleave: chunk c of n hands out c, c+n, c+2n ... so chunks are independent yet never collide."""
 
     stride: int = 1
     offset: int = 0
-    dockets: dict[tuple[str, int], int] = field(default_factory=dict)
+    dockets: dict[str, int] = field(default_factory=dict)  # per printed prefix (year, court code)
     commitments: dict[str, int] = field(default_factory=dict)
 
-    def docket_serial(self, court: str, year: int) -> int:
-        n = self.dockets.get((court, year), 0)
-        self.dockets[(court, year)] = n + 1
+    def docket_serial(self, prefix: str) -> int:
+        n = self.dockets.get(prefix, 0)
+        self.dockets[prefix] = n + 1
         return n * self.stride + self.offset + 1
 
     def commitment(self, letter: str) -> str:
@@ -187,11 +187,13 @@ def _court(rng: random.Random, county: str, year: int, age: float, felony: bool,
 
 
 def _docket(kind: str, county: str, court: str, year: int, counters: Counters) -> str:
-    n = counters.docket_serial(court, year)
     if kind == "superior":
-        return f"{P.SUPERIOR_CODES[county]}CR{year}-{n:05d}"
-    code = 10 + (sum(map(ord, court)) % 89)  # a stable two-digit court code
-    return f"{year % 100:02d}{code:02d}{'JV' if kind == 'juvenile' else 'CR'}{n:06d}"
+        prefix = f"{P.SUPERIOR_CODES[county]}CR{year}-"
+        return f"{prefix}{counters.docket_serial(prefix):05d}"
+    code = 10 + (sum(map(ord, court)) % 89)  # a stable two-digit court code (courts may share one)
+    prefix = f"{year % 100:02d}{code:02d}{'JV' if kind == 'juvenile' else 'CR'}"
+    # serials count per printed prefix: two courts with one code never hand out the same docket
+    return f"{prefix}{counters.docket_serial(prefix):06d}"
 
 
 def number_of_cases(rng: random.Random, shape: CourseShape) -> int:
