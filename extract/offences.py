@@ -17,7 +17,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from extract.normalize.statutes import find_citations
-from models.reference import CODES_EXPLAINED_CSV, COMPLAINT_INDEX_CSV, OFFENSE_CATEGORIES_CSV
+from models.reference import CODES_EXPLAINED_CSV, COMPLAINT_INDEX_CSV, OFFENSE_CATEGORIES_CSV, years_in_force
 
 ABBREVIATIONS_CSV = Path(__file__).with_name("offence_abbreviations.csv")
 
@@ -93,7 +93,6 @@ def similarity(a: str, b: str) -> float:
 
 _CODE_HEAD = re.compile(r"^\W*[0-9A-Z][0-9A-Za-z/]*,")
 _FM = re.compile(r"^(F|M\+|M-|CM|CI|M\+/F|[–—-])?$")
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
 
 
 def _records(path: Path) -> list[str]:
@@ -105,23 +104,6 @@ def _records(path: Path) -> list[str]:
         else:
             rows[-1] += " " + line.strip()
     return rows
-
-
-def _year(text: str) -> int | None:
-    m = _DATE.search(text)
-    if not m:
-        return None
-    y = int(m.group(3))
-    return y if y > 100 else (2000 + y if y <= 30 else 1900 + y)
-
-
-def years_in_force(eff: str) -> tuple[int | None, int | None]:
-    """`10/1/43-5/21/02`, `5/22/02`, `Thru 10/30/12`, `9/21/75-` to first and last year in force."""
-    eff = eff.strip()
-    if eff.lower().startswith("thru"):
-        return None, _year(eff)
-    start, _, end = eff.partition("-")
-    return _year(start), _year(end)
 
 
 def _split_row(row: str) -> tuple[str, str, str, str, str] | None:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from models.errors import CrosstrackError, ExitCode
+from models.errors import CrosstrackError, ExitCode, ViewError
 from models.settings import Settings
 
 from .cli import app, bench_app
@@ -116,11 +116,11 @@ def export(
             qis = tuple(q.strip() for q in qi.split(",") if q.strip())
             bad = [q for q in qis if q not in privacy.HIERARCHIES]
             if bad:
-                raise views.ViewError(f"no generalization for {', '.join(bad)}: quasi-identifiers are "
+                raise ViewError(f"no generalization for {', '.join(bad)}: quasi-identifiers are "
                                       f"{', '.join(privacy.HIERARCHIES)}")
             released, report = privacy.k_anonymize(df, qis, k, "pseudonym", max_suppress)
             if released.empty:
-                raise views.ViewError(f"no row can be released k-anonymous with k={k}: lower --k or export aggregates")
+                raise ViewError(f"no row can be released k-anonymous with k={k}: lower --k or export aggregates")
             released.to_csv(out, index=False)
             err.print(report.describe())
             summary = {"view": view, "out": str(out), "rows": len(released), "k_anonymity": report.as_dict()}
@@ -131,7 +131,7 @@ def export(
             n = _write_csv(out, header, rows)
             summary = {"view": view, "out": str(out), "rows": n, "audited": True}
         else:
-            raise views.ViewError(f"unknown view {view!r}: anonymized, aggregates or restricted")
+            raise ViewError(f"unknown view {view!r}: anonymized, aggregates or restricted")
     except CrosstrackError as e:
         from .cli import _fail
         _fail(e)

@@ -18,8 +18,8 @@ from rich.table import Table
 
 from extract.charges import normalize_charge
 from extract.normalize.statutes import parse_citation
-from extract.offences import OffenceTable, index_rows, load_offence_table, years_in_force
-from models.reference import OFFENSE_CATEGORIES_CSV
+from extract.offences import OffenceTable, index_rows, load_offence_table
+from models.reference import OFFENSE_CATEGORIES_CSV, years_in_force
 
 SEED = 1984
 MAX_FAILURES = 12

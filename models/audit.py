@@ -7,16 +7,11 @@ import datetime as dt
 
 from sqlalchemy import Connection, insert
 
-from .errors import CrosstrackError, ExitCode
+from .errors import NotClearedError
 from .schema import AuditEntry
 
 PUBLIC_ROLE = "analyst_public"
 CLEARED_ROLES = frozenset({"analyst_cleared", "admin"})
-
-
-class NotClearedError(CrosstrackError):
-    exit_code = ExitCode.bad_args
-    message = "the restricted view needs a cleared role (--role analyst_cleared)"
 
 
 def is_cleared(role: str) -> bool:

@@ -114,3 +114,18 @@ class OcrEngineError(CrosstrackError):
 class ConfigError(CrosstrackError):
     exit_code = ExitCode.config
     message = "the configuration is invalid"
+
+
+class ViewError(CrosstrackError):
+    exit_code = ExitCode.bad_args
+    message = "the view request is invalid"
+
+
+class ViewsNotBuiltError(CrosstrackError):
+    exit_code = ExitCode.config
+    message = "the anonymized views are empty: run `crosstrack views refresh` after a merge"
+
+
+class NotClearedError(CrosstrackError):
+    exit_code = ExitCode.bad_args
+    message = "the restricted view needs a cleared role (--role analyst_cleared)"

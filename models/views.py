@@ -26,18 +26,8 @@ from sqlalchemy import (Column, Engine, Integer, PrimaryKeyConstraint, String, T
                         or_, select, text)
 
 from . import audit, privacy
-from .errors import CrosstrackError, ExitCode
+from .errors import ViewError, ViewsNotBuiltError
 from .schema import Base, ChargeRow, Document, Event, Extraction, Identity, Page, Person, Region
-
-
-class ViewError(CrosstrackError):
-    exit_code = ExitCode.bad_args
-    message = "the view request is invalid"
-
-
-class ViewsNotBuiltError(CrosstrackError):
-    exit_code = ExitCode.config
-    message = "the anonymized views are empty: run `crosstrack views refresh` after a merge"
 
 
 anon_events = Table(

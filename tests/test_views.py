@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.query_bench import fill_repository
 from models import privacy, views
-from models.audit import NotClearedError
 from models.db import make_engine
+from models.errors import NotClearedError, ViewError
 from models.schema import AuditEntry, Event, Identity, Person
 
 KEY = "test-key-a"
@@ -273,7 +273,7 @@ def test_restricted_reads_are_audited_and_refused_to_the_public(repo, tmp_path):
     assert audit_rows(repo.engine)[-1].action == "export"
     # a name shared by several people is refused, and the lookup (it read names) is still audited
     n = len(audit_rows(repo.engine))
-    with pytest.raises(views.ViewError, match="people match"):
+    with pytest.raises(ViewError, match="people match"):
         views.timeline_restricted(repo.engine, "SULLIVAN", "clerk-7", "analyst_cleared")
     assert len(audit_rows(repo.engine)) == n + 1 and audit_rows(repo.engine)[-1].detail["matches"] > 1
     # the public role gets nothing and leaves nothing

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from models.reference import COMPLAINT_INDEX_CSV
+from models.reference import COMPLAINT_INDEX_CSV, years_in_force
 
 _LEVELS = {"F": "felony", "M+/F": "felony", "M+": "misdemeanor", "M-": "misdemeanor"}
 _CITE = re.compile(r"\s+[cC]\d+[A-Z]?\s*§.*$|\s+[cC]\d+[A-Z]?\s*$")
-_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
 FIRST_YEAR, LAST_YEAR = 1950, 2025
 RARE_WEIGHT = 0.04  # each of the ~4,000 other complaints: together about a tenth of charges
 
@@ -48,20 +47,9 @@ class Offence:
     weight: float
 
 
-def _year(text: str) -> int | None:
-    m = _DATE.search(text)
-    if not m:
-        return None
-    y = int(m.group(3))
-    return y if y > 100 else (2000 + y if y <= 30 else 1900 + y)
-
-
 def _in_force(eff: str) -> tuple[int, int]:
-    eff = eff.strip()
-    if eff.lower().startswith("thru"):
-        return FIRST_YEAR, _year(eff) or LAST_YEAR
-    start, _, end = eff.partition("-")
-    return (_year(start) or FIRST_YEAR), (_year(end) or LAST_YEAR)
+    start, end = years_in_force(eff)
+    return start or FIRST_YEAR, end or LAST_YEAR
 
 
 def _common_key(statute: str, description: str) -> tuple[str, str] | None:
