@@ -15,6 +15,7 @@ millions of records fit in bounded memory; SQLite and PostgreSQL differ only in 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -182,8 +183,8 @@ def parse_line(text: str | bytes) -> VerifiedRecord:
         raise RecordError(_reason(e)) from None
 
 
-def _charge_row(ordinal: int, charge, classes: OffenceClasses, year: int | None) -> dict:
-    v = {k: (fv.value if fv is not None else None) for k, fv in charge}
+def _charge_row(ordinal: int, charge: dict, classes: OffenceClasses, year: int | None) -> dict:
+    v = {k: (fv["value"] if fv is not None else None) for k, fv in charge.items()}
     sentence = v["sentence"] if isinstance(v["sentence"], dict) else None
     if v["sentence"] is not None and sentence is None:
         raise RecordError(f"charge {ordinal}: the sentence is not a normalized sentence object")
@@ -210,7 +211,7 @@ def to_item(rec: VerifiedRecord, classes: OffenceClasses) -> _Item:
         if name == "dob" or name.endswith("_date"):
             _date(fv.value, name)
     dumped = rec.model_dump(mode="json", include={"fields", "charges"})
-    content_hash = rec.content_hash()
+    content_hash = rec.content_hash(dumped)
     event_date = _date(rec.event_date(), "event date")
     prov = rec.provenance
     name = _text(rec.value("name"), "name")
@@ -238,7 +239,7 @@ def to_item(rec: VerifiedRecord, classes: OffenceClasses) -> _Item:
                            "county": prov.county, "court": _text(rec.value("court"), "court"),
                            "facility": _text(rec.value("facility"), "facility"),
                            "docket": _text(rec.value("docket"), "docket")}),
-        charges=[_charge_row(i, c, classes, year) for i, c in enumerate(rec.charges)])
+        charges=[_charge_row(i, c, classes, year) for i, c in enumerate(dumped["charges"])])
 
 
 # ---- people ----------------------------------------------------------------------------------
@@ -475,6 +476,20 @@ def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
                 on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
     """Merge numbered JSON lines of verified records; the schema must be current. Rejected lines
     go to `on_reject` and the rest goes on; `on_chunk(n)` after each committed chunk."""
+    # Parsing makes thousands of small acyclic objects a chunk, which refcounting frees; left on,
+    # the cyclic collector re-walks the growing heap and took 4/5 of the parse time (measured).
+    # It is paused while merging and runs on the young generations after each chunk.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _merge_lines(engine, lines, on_reject, on_chunk, chunk_size)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], on_reject: Callable[[Rejection], None],
+                 on_chunk: Callable[[int], None], chunk_size: int) -> MergeCounts:
     counts = MergeCounts()
     with engine.connect() as conn:
         classes = OffenceClasses.read(conn)
@@ -490,6 +505,7 @@ def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
             on_chunk(len(chunk))
             chunk.clear()
             keys.clear()
+            gc.collect(1)
 
     for lineno, text in lines:
         if not text.strip():

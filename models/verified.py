@@ -76,10 +76,12 @@ class VerifiedRecord(BaseModel):
                 return str(self.fields[k].value)
         return None
 
-    def content_hash(self) -> str:
-        """What the record says (not who said it or when): a changed value changes this."""
+    def content_hash(self, dumped: dict | None = None) -> str:
+        """What the record says (not who said it or when): a changed value changes this.
+        `dumped`: this record's `model_dump(mode="json")` when the caller has one (it is faster)."""
+        d = dumped or self.model_dump(mode="json", include={"fields", "charges"})
         body = {"event_type": self.event_type, "bbox": self.bbox,
-                "fields": {k: v.value for k, v in sorted(self.fields.items())},
-                "charges": [{k: (v.value if v else None) for k, v in c} for c in self.charges],
+                "fields": {k: v["value"] for k, v in d["fields"].items()},
+                "charges": [{k: (v["value"] if v else None) for k, v in c.items()} for c in d["charges"]],
                 "provenance": self.provenance.model_dump()}
         return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
