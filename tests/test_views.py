@@ -24,7 +24,7 @@ from flows.cli import app
 from flows.query_bench import fill_repository
 from models import privacy, views
 from models.db import make_engine
-from models.errors import NotClearedError, ViewError
+from models.errors import ConfigError, NotClearedError, ViewError
 from models.schema import AuditEntry, Event, Identity, Person
 
 KEY = "test-key-a"
@@ -311,7 +311,10 @@ def test_timelines_are_chronological(repo):
 
 def test_postgres_roles_keep_the_public_out(repo):
     if repo.engine.dialect.name != "postgresql":
-        pytest.skip("database roles are a PostgreSQL feature (SQLite has none: the portal's auth applies)")
+        # SQLite has no roles (the portal's auth applies there): the command says so, and fails
+        refused = repo.cli("roles", "apply")
+        assert refused.exit_code == ConfigError.exit_code and "need PostgreSQL" in refused.output
+        return
     readable = repo.last_json(repo.cli("roles", "apply"))["roles"]
     assert sorted(readable["crosstrack_public"]) == ["agg_counts", "anon_events"]
     assert {"events", "identities", "people", "audit_log", "restricted_events"} <= set(readable["crosstrack_cleared"])
