@@ -30,7 +30,7 @@ SCRATCH = "bench_raw_"
 # Every table the merge writes, parents first.
 TABLES = ("documents", "pages", "regions", "extractions", "reviews", "people", "identities", "events", "charges")
 _BATCH = 50_000
-_RECORDS_PER_PERSON = 23  # a little under models.synth's average (~26), so N records are there
+_RECORDS_PER_PERSON = 30  # under models.synth's average (about 37), so N records are there
 
 # ---- input: records of the synthetic state -----------------------------------------------------
 
