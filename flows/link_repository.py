@@ -16,11 +16,11 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, delete, exists, insert, inspect, select, update
+from sqlalchemy import Engine, bindparam, insert, inspect, select, update
 
 from models.errors import ConfigError
+from models.merge import delete_orphan_people, split_name
 from models.schema import Event, Identity, Person
-from models.merge import split_name
 from review.linkage import LinkOptions, link
 
 IDENT, PERSON, EVENT = Identity.__table__, Person.__table__, Event.__table__
@@ -150,8 +150,7 @@ def link_repository(engine: Engine, options: LinkOptions = LinkOptions(),
         fix = [{"pid": p, "s": s} for p, s in want.items() if p in have and have[p] != s]
         if fix:
             conn.execute(update(PERSON).where(PERSON.c.id == bindparam("pid")).values(sid=bindparam("s")), fix)
-        removed = conn.execute(delete(PERSON).where(~exists().where(IDENT.c.person_id == PERSON.c.id),
-                                                    ~exists().where(EVENT.c.person_id == PERSON.c.id))).rowcount
+        removed = delete_orphan_people(conn)
     seconds["write"] = round(time.perf_counter() - t, 2)
     return LinkReport(identities=len(ids), people=int(pd.unique(person).size), changed=len(changed),
                       people_created=created, people_removed=int(removed or 0), tuples=result.tuples,

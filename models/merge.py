@@ -447,9 +447,16 @@ def _rewrite_changed(conn: Connection, changed: list[tuple[_Item, int]], now: dt
     # A person whose only identity moved to another person is gone.
     left = {ident[e].person_id for e in ext_ids} - set(person_ids) - {None}
     if left:
-        conn.execute(delete(PERSON).where(PERSON.c.id.in_(left),
-                                          ~exists().where(IDENT.c.person_id == PERSON.c.id),
-                                          ~exists().where(EVENT.c.person_id == PERSON.c.id)))
+        delete_orphan_people(conn, left)
+
+
+def delete_orphan_people(conn: Connection, among: set[int] | None = None) -> int:
+    """Delete the people (of `among`, or all) no identity and no event points to any more."""
+    stmt = delete(PERSON).where(~exists().where(IDENT.c.person_id == PERSON.c.id),
+                                ~exists().where(EVENT.c.person_id == PERSON.c.id))
+    if among is not None:
+        stmt = stmt.where(PERSON.c.id.in_(among))
+    return conn.execute(stmt).rowcount
 
 
 def merge_chunk(engine: Engine, items: list[_Item]) -> tuple[int, int, int]:
