@@ -58,6 +58,7 @@ class Extracted:
     confidence: dict[str, float]  # "fields.name", "charges.0.statute", ...
     record_confidence: float
     bbox: tuple[float, float, float, float] | None
+    lines: list[int]  # the record's own lines: its item's lines and the header lines its values came from
 
 
 class Extractor:
@@ -100,27 +101,67 @@ class Extractor:
                 for k, v in c.items():
                     conf[f"charges.{i}.{k}"] = self.calibration.score(v.group, v.evidence)
             lines = [region.first_line, region.last_line] + [e.line for e in region.shared]
+            own = set(range(region.first_line, region.last_line + 1))
+            own.update(geo.line_of(v.start) for v in _values(rec))
             out.append(Extracted(rec, conf, min(conf.values(), default=0.0),
-                                 geo.lines_bbox(min(lines), max(lines)) if geo.has_boxes else None))
+                                 geo.lines_bbox(min(lines), max(lines)) if geo.has_boxes else None, sorted(own)))
         return out
 
     def extract_pages(self, pages: Iterable[PageText]) -> Iterator[RecordCandidate]:
         pages = list(pages)
         for page, (geo, records) in zip(pages, self._extract([PageGeometry.from_page(p) for p in pages])):
-            for r in records:
-                yield to_candidate(r, page, geo)
+            for ordinal, r in enumerate(records):
+                yield to_candidate(r, page, geo, ordinal)
 
 
-def _fv(v: Value, conf: float, geo: PageGeometry) -> FieldValue:
-    return FieldValue(value=v.value, text=v.text, confidence=round(conf, 4), bbox=geo.bbox(v.start, v.end))
+def _values(rec: Assembled) -> Iterator[Value]:
+    yield from rec.fields.values()
+    for c in rec.charges:
+        yield from c.values()
 
 
-def to_candidate(r: Extracted, page: PageText, geo: PageGeometry) -> RecordCandidate:
-    a = r.assembled
-    fields = {k: _fv(v, r.confidence[f"fields.{k}"], geo) for k, v in a.fields.items()}
-    charges = [Charge(**{k: _fv(v, r.confidence[f"charges.{i}.{k}"], geo) for k, v in c.items()})
+class _RecordText:
+    """The record's own lines as one text (what a reviewer is shown), and page offsets mapped into it."""
+
+    def __init__(self, geo: PageGeometry, lines: list[int]):
+        self.geo, self.base, parts, at = geo, {}, [], 0
+        for i in lines:
+            self.base[i] = at
+            parts.append(geo.line_text(i))
+            at += len(parts[-1]) + 1
+        self.text = "\n".join(parts)
+
+    def span(self, start: int, end: int) -> tuple[int, int] | None:
+        first, last = self.geo.line_of(start), self.geo.line_of(max(start, end - 1))
+        if first not in self.base or last not in self.base:
+            return None
+        starts = self.geo.line_starts
+        return self.base[first] + start - starts[first], self.base[last] + end - starts[last]
+
+
+def _strips(geo: PageGeometry, lines: list[int]) -> list:
+    """One box per run of consecutive lines: a list item and its header, never the items between."""
+    runs: list[list[int]] = []
+    for i in lines:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    return [b for a, z in runs if (b := geo.lines_bbox(a, z)) is not None]
+
+
+def _fv(v: Value, conf: float, geo: PageGeometry, text: _RecordText) -> FieldValue:
+    return FieldValue(value=v.value, text=v.text, confidence=round(conf, 4), bbox=geo.bbox(v.start, v.end),
+                      span=text.span(v.start, v.end))
+
+
+def to_candidate(r: Extracted, page: PageText, geo: PageGeometry, ordinal: int = 0) -> RecordCandidate:
+    a, text = r.assembled, _RecordText(geo, r.lines)
+    fields = {k: _fv(v, r.confidence[f"fields.{k}"], geo, text) for k, v in a.fields.items()}
+    charges = [Charge(**{k: _fv(v, r.confidence[f"charges.{i}.{k}"], geo, text) for k, v in c.items()})
                for i, c in enumerate(a.charges)]
-    return RecordCandidate(source=page.source, sha256=page.sha256, page=page.page, frame=page.frame,
+    return RecordCandidate(source=page.source, sha256=page.sha256, page=page.page, frame=page.frame, record=ordinal,
                            bbox=r.bbox or (0.0, 0.0, float(page.width), float(page.height)),
+                           regions=_strips(geo, r.lines) if geo.has_boxes else [], text=text.text,
                            event_type=a.event_type, confidence=round(r.record_confidence, 4),
                            fields=fields, charges=charges)

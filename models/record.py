@@ -24,6 +24,7 @@ class FieldValue(BaseModel):
     text: str
     confidence: float = Field(ge=0.0, le=1.0)
     bbox: BBox | None = None
+    span: tuple[int, int] | None = None  # where `text` sits in the record's text (RecordCandidate.text)
 
 
 class Charge(BaseModel):
@@ -46,7 +47,10 @@ class RecordCandidate(BaseModel):
     sha256: str
     page: int = Field(ge=1)
     frame: FramePosition | None = None
+    record: int = Field(0, ge=0)  # its ordinal on the page or frame: with sha256, page and frame, its key
     bbox: BBox
+    regions: list[BBox] = Field(default_factory=list)  # its own lines' strips: what a reviewer is shown
+    text: str | None = None  # its own lines' text, header lines first
     event_type: str
     confidence: float = Field(ge=0.0, le=1.0)
     fields: dict[str, FieldValue] = Field(default_factory=dict)
@@ -56,9 +60,10 @@ class RecordCandidate(BaseModel):
     def cli_record(self) -> dict:
         """The exact object `crosstrack extract --jsonl` prints for this record."""
         return {
-            "source": self.source, "page": self.page,
-            "frame": self.frame.model_dump() if self.frame else None,
-            "bbox": list(self.bbox), "event_type": self.event_type,
+            "source": self.source, "sha256": self.sha256, "page": self.page,
+            "frame": self.frame.model_dump() if self.frame else None, "record": self.record,
+            "bbox": list(self.bbox), "regions": [list(b) for b in self.regions], "text": self.text,
+            "event_type": self.event_type,
             "confidence": round(self.confidence, 4),
             "fields": {k: v.model_dump(mode="json") for k, v in self.fields.items()},
             "charges": [c.cli_record() for c in self.charges],

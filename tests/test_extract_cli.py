@@ -19,8 +19,8 @@ from flows.extract_image_eval import truth_records
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / ".venv" / "bin" / "crosstrack"
-RECORD_KEYS = {"source", "page", "frame", "bbox", "event_type", "confidence", "fields", "charges"}
-VALUE_KEYS = {"value", "text", "confidence", "bbox"}
+RECORD_KEYS = {"source", "sha256", "page", "frame", "record", "bbox", "regions", "text", "event_type", "confidence", "fields", "charges"}
+VALUE_KEYS = {"value", "text", "confidence", "bbox", "span"}
 CHARGE_PARTS = {"description", "statute", "offense_code", "disposition", "sentence"}
 
 needs_model = pytest.mark.skipif(not (model_dir() / "meta.json").exists(),
@@ -73,12 +73,14 @@ def _check_record(rec: dict, w: int, h: int) -> None:
     assert isinstance(rec["page"], int) and rec["page"] >= 1
     assert 0.0 <= rec["confidence"] <= 1.0
     assert _inside(rec["bbox"], w, h), rec["bbox"]
+    assert rec["regions"] and all(_inside(b, w, h) for b in rec["regions"]), rec["regions"]
     assert isinstance(rec["event_type"], str) and rec["event_type"]
     for name, v in rec["fields"].items():
         assert set(v) == VALUE_KEYS, (name, v)
         assert 0.0 <= v["confidence"] <= 1.0, (name, v)
         assert isinstance(v["text"], str) and v["text"], (name, v)
         assert v["bbox"] is not None and _inside(v["bbox"], w, h), (name, v)
+        assert rec["text"][slice(*v["span"])] == v["text"], (name, v)  # a reviewer's pre-marked span
     for c in rec["charges"]:
         assert set(c) == CHARGE_PARTS, c.keys()
         for part, v in c.items():

@@ -209,6 +209,23 @@ def test_ocr_candidates_carry_boxes_and_confidences(best, ocr_probation):
                 assert 0 <= x0 <= x1 <= page.width and 0 <= y0 <= y1 <= page.height
 
 
+def test_list_item_shows_its_reviewer_only_its_own_lines(best, ocr_probation):
+    """A list's record carries its item's lines and the header lines its values came from, never the
+    other items between them: that text and those strips are all a reviewer is shown."""
+    page, _ = ocr_probation
+    cands = list(best.extract_pages([page]))
+    assert len(cands) >= 3 and [c.record for c in cands] == list(range(len(cands)))
+    dockets = [c.fields["docket"].text for c in cands if "docket" in c.fields]
+    for c in cands:
+        assert c.text and c.regions
+        for name, v in c.fields.items():
+            assert v.span is not None and c.text[v.span[0]:v.span[1]] == v.text, name
+        own = c.fields["docket"].text if "docket" in c.fields else None
+        assert [d for d in dockets if d in c.text and d != own] == [], c.text
+        for b in c.regions:  # each strip lies within the record's box
+            assert c.bbox[1] - 1 <= b[1] <= b[3] <= c.bbox[3] + 1
+
+
 # -- the image-evaluation truth ---------------------------------------------------------------------
 def test_image_truth_of_every_sample_layout():
     seen = set()
