@@ -4,8 +4,9 @@ Both run in the same process on the same database: first the merge of N syntheti
 records (parsing, validation, provenance, people, charges: everything `crosstrack merge` does),
 then every row it wrote (documents, pages, regions, extractions, reviews, people, identities,
 events, charges: 8-10 rows per event) is bulk-inserted again into scratch tables of the same
-shape (columns and indexes, no foreign keys): COPY on PostgreSQL, executemany on SQLite. The
-ratio is what the merge's work (parsing, validation, keys, people, provenance) costs over writing.
+shape (columns, indexes, unique constraints and foreign keys): COPY on PostgreSQL, executemany on
+SQLite. The ratio is what the merge's work (parsing, validation, keys, people, provenance) costs
+over writing the same rows into the same schema.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Column, Engine, Index, MetaData, Table, inspect, select
+from sqlalchemy import Column, Engine, ForeignKey, Index, MetaData, Table, UniqueConstraint, inspect, select
 
 from models.db import make_engine
 from models.errors import ConfigError
@@ -48,14 +49,24 @@ def write_records(path: Path, events: int, seed: int) -> int:
 # ---- the raw insert ----------------------------------------------------------------------------
 
 def _scratch_tables() -> list[tuple[Table, Table]]:
-    """(repository table, its copy under another name: same columns and indexes, no foreign keys)."""
+    """(repository table, its copy under another name, parents first: the same columns, indexes,
+    unique constraints and foreign keys (to the other copies), so the raw side pays the same
+    integrity checks the repository's own tables make the merge pay)."""
     md = MetaData()
     out = []
     for name in TABLES:
         src = Base.metadata.tables[name]
-        t = Table(SCRATCH + name, md, *(Column(c.name, c.type, primary_key=c.primary_key) for c in src.columns))
+        t = Table(SCRATCH + name, md, *(
+            Column(c.name, c.type, *(ForeignKey(f"{SCRATCH}{fk.column.table.name}.{fk.column.name}") for fk in c.foreign_keys),
+                   primary_key=c.primary_key) for c in src.columns))
+        for u in src.constraints:
+            if isinstance(u, UniqueConstraint):
+                t.append_constraint(UniqueConstraint(*(t.c[c.name] for c in u.columns), name=f"bench_{src.name}_{len(t.constraints)}"))
+        for c in src.columns:
+            if c.unique:
+                t.append_constraint(UniqueConstraint(t.c[c.name], name=f"bench_{src.name}_{c.name}_key"))
         for ix in src.indexes:
-            Index(f"bench_{ix.name}", *(t.c[c.name] for c in ix.columns))
+            Index(f"bench_{ix.name}", *(t.c[c.name] for c in ix.columns), unique=bool(ix.unique))
         out.append((src, t))
     return out
 
@@ -130,7 +141,7 @@ def run_load_bench(events: int, seed: int, url: str | None, on_progress: Callabl
     finally:
         if url and ours:  # leave the database given as empty as it was found
             from models import migrate
-            for _, table in _scratch_tables():
+            for _, table in reversed(_scratch_tables()):  # children first
                 table.drop(engine, checkfirst=True)
             migrate.downgrade(engine, "base")
             with engine.begin() as conn:

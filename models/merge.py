@@ -7,9 +7,10 @@ provenance, keyed by each record's content address (VerifiedRecord.key).
 - new key: document, page, region, extraction, review, identity, event and charges are added.
 
 Records go in chunks, one transaction each: a crash loses at most the chunk in flight, and a
-re-run completes it without duplicates. Each table's rows of a chunk go in one statement
-(`_bulk_insert`, RETURNING the ids the next table needs), never one ORM object per row, so
-millions of records fit in bounded memory; SQLite and PostgreSQL differ only in that function.
+re-run completes it without duplicates. Each table's rows of a chunk go in at the driver level
+(COPY on PostgreSQL, executemany on SQLite) with ids taken beforehand (`_new_ids`), never one ORM
+object per row, so millions of records fit in bounded memory; SQLite and PostgreSQL differ only
+in those two functions.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import to_json
-from sqlalchemy import (JSON, Connection, Engine, Float, String, Table, bindparam, delete, exists, func, select,
+from sqlalchemy import (JSON, Connection, Engine, String, Table, bindparam, delete, exists, func, select,
                         update)
 
 from .offence_store import OffenceClasses
@@ -99,6 +100,8 @@ class _Item:
     identity: dict
     event: dict
     charges: list[dict] = field(default_factory=list)
+    line: int = 0  # where it was read: for a rejection found when its chunk is checked
+    source: str | bytes = ""
 
     @property
     def who(self) -> Who:
@@ -112,17 +115,29 @@ def _lengths(table: Table) -> dict[str, int]:
     return {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
 
 
-_LIMITS = {t.name: _lengths(t) for t in (DOC, EXT, REVIEW, IDENT, EVENT, CHARGE)}
+_SECTIONS = (("document", DOC), ("extraction", EXT), ("review", REVIEW), ("identity", IDENT), ("event", EVENT),
+             ("charges", CHARGE))
+_LIMITS = {t.name: _lengths(t) for _, t in _SECTIONS}
 
 
-def _fit(table: Table, row: dict) -> dict:
-    """Refuse a value longer than its column here, for the record, rather than fail the chunk
-    on PostgreSQL (SQLite would store it silently)."""
-    for name, limit in _LIMITS[table.name].items():
-        v = row.get(name)
-        if v is not None and len(v) > limit:
-            raise RecordError(f"{table.name}.{name} is longer than {limit} characters")
-    return row
+def _refuse_overlong(items: list[_Item], on_reject: Callable[[Rejection], None], counts: MergeCounts) -> list[_Item]:
+    """Refuse, for the record, a value longer than its column rather than fail the chunk on
+    PostgreSQL (SQLite would store it silently). Checked a column at a time over the chunk:
+    `max(map(len, ...))` runs in C, and only a column that overflows is looked at row by row."""
+    bad: dict[int, str] = {}
+    for part, table in _SECTIONS:
+        rows = [(n, c) for n, it in enumerate(items) for c in it.charges] if part == "charges" else \
+            [(n, getattr(it, part)) for n, it in enumerate(items)]
+        for name, limit in _LIMITS[table.name].items():
+            values = [r.get(name) for _, r in rows]
+            if max(map(len, filter(None, values)), default=0) > limit:
+                for (n, _), v in zip(rows, values):
+                    if v and len(v) > limit:
+                        bad.setdefault(n, f"{table.name}.{name} is longer than {limit} characters")
+    for n, reason in sorted(bad.items()):
+        counts.rejected += 1
+        on_reject(Rejection(items[n].line, reason, _shown(items[n].source)))
+    return [it for n, it in enumerate(items) if n not in bad] if bad else items
 
 
 def _text(value: Any, name: str) -> str | None:
@@ -194,7 +209,7 @@ def _charge_row(ordinal: int, charge: dict, classes: OffenceClasses, year: int |
     fine = s.get("fine")
     if fine is not None and (isinstance(fine, bool) or not isinstance(fine, (int, float))):
         raise RecordError(f"charge {ordinal}: fine {fine!r} is not a number")
-    return _fit(CHARGE, {
+    return {
         "ordinal": ordinal, "description": _text(v["description"], f"charge {ordinal} description"),
         "statute": _text(v["statute"], f"charge {ordinal} statute"), "offense_code": code,
         "category": category, "level": level,
@@ -202,7 +217,7 @@ def _charge_row(ordinal: int, charge: dict, classes: OffenceClasses, year: int |
         "sentence_type": _text(s.get("type"), "sentence type"), "sentence_min": _text(s.get("min"), "sentence min"),
         "sentence_max": _text(s.get("max"), "sentence max"), "to_serve": _text(s.get("to_serve"), "to_serve"),
         "probation": _text(s.get("probation"), "probation"), "fine": fine,
-        "suspended": bool(s["suspended"]) if s.get("suspended") is not None else None, "sentence": sentence})
+        "suspended": bool(s["suspended"]) if s.get("suspended") is not None else None, "sentence": sentence}
 
 
 def to_item(rec: VerifiedRecord, classes: OffenceClasses) -> _Item:
@@ -224,21 +239,19 @@ def to_item(rec: VerifiedRecord, classes: OffenceClasses) -> _Item:
     year = event_date.year if event_date else None
     return _Item(
         key=rec.key, content_hash=content_hash,
-        document=_fit(DOC, {"sha256": rec.sha256, "source": rec.source, "agency": prov.agency, "county": prov.county,
-                            "series": prov.series, "reel": prov.reel, "fiche": prov.fiche, "box": prov.box,
-                            "folder": prov.folder}),
+        document={"sha256": rec.sha256, "source": rec.source, "agency": prov.agency, "county": prov.county,
+                  "series": prov.series, "reel": prov.reel, "fiche": prov.fiche, "box": prov.box,
+                  "folder": prov.folder},
         page=(rec.page, rec.frame.row if rec.frame else -1, rec.frame.col if rec.frame else -1),
         ordinal=rec.record, bbox={"x0": x0, "y0": y0, "x1": x1, "y1": y1},
-        extraction=_fit(EXT, {"record_key": rec.key, "content_hash": content_hash, "event_type": rec.event_type,
-                              "confidence": rec.confidence, "fields": dumped["fields"],
-                              "charges": dumped["charges"]}),
-        review=_fit(REVIEW, {"by": rec.verification.by, "at": rec.verification.at, "how": rec.verification.how,
-                             "content_hash": content_hash}),
-        identity=_fit(IDENT, identity),
-        event=_fit(EVENT, {"event_type": rec.event_type, "event_date": event_date, "agency": prov.agency,
-                           "county": prov.county, "court": _text(rec.value("court"), "court"),
-                           "facility": _text(rec.value("facility"), "facility"),
-                           "docket": _text(rec.value("docket"), "docket")}),
+        extraction={"record_key": rec.key, "content_hash": content_hash, "event_type": rec.event_type,
+                    "confidence": rec.confidence, "fields": dumped["fields"], "charges": dumped["charges"]},
+        review={"by": rec.verification.by, "at": rec.verification.at, "how": rec.verification.how,
+                "content_hash": content_hash},
+        identity=identity,
+        event={"event_type": rec.event_type, "event_date": event_date, "agency": prov.agency,
+               "county": prov.county, "court": _text(rec.value("court"), "court"),
+               "facility": _text(rec.value("facility"), "facility"), "docket": _text(rec.value("docket"), "docket")},
         charges=[_charge_row(i, c, classes, year) for i, c in enumerate(dumped["charges"])])
 
 
@@ -287,75 +300,75 @@ def assign_people(conn: Connection, whos: Sequence[Who]) -> list[int]:
         slots.append(pid)
     if not new_sids:
         return slots  # type: ignore[return-value]
-    # New SIDs are distinct within the chunk, so RETURNING's (id, sid) maps back; people without
-    # a SID are alike, so any of their new ids serves any of their slots.
-    made = _bulk_insert(conn, PERSON, [{"sid": s} for s in new_sids], ("id", "sid"))
-    by_new_sid = {sid: pid for pid, sid in made if sid is not None}
-    anonymous = iter(pid for pid, sid in made if sid is None)
-    ids = [by_new_sid[s] if s is not None else next(anonymous) for s in new_sids]
+    ids = _insert_with_ids(conn, PERSON, [{"sid": s} for s in new_sids])
     return [ids[p[1]] if isinstance(p, tuple) else p for p in slots]
 
 
 # ---- writing a chunk -------------------------------------------------------------------------
 
-def _bulk_insert(conn: Connection, table: Table, rows: list[dict], returning: Sequence[str] = ()) -> list[tuple]:
-    """Insert rows with one statement that takes every row as one parameter: a JSON array read
-    with json_each on SQLite, one array per column read with unnest on PostgreSQL. Measured
-    against SQLAlchemy's insertmanyvalues (thousands of bound parameters a statement), this cuts
-    the per-row cost in the driver (psycopg re-parses every such statement) and in parameter
-    processing several times over; the values still pass through each column type's own bind
-    processing, so what is stored is what SQLAlchemy would store."""
-    if not rows:
+def _new_ids(conn: Connection, table: Table, n: int) -> list[int]:
+    """`n` fresh primary keys for `table`, taken before its rows are written, so a chunk's rows
+    go in with plain COPY/executemany and no RETURNING round trip to match ids back to rows.
+    PostgreSQL: a block of the table's own sequence, moved on in one step; the table lock (held
+    to commit, readers unaffected) keeps any other writer's nextval out of the block. SQLite:
+    after the largest id; the chunk's transaction holds the write lock from its start (merge_chunk)."""
+    if n == 0:
         return []
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE")
+        seq = f"pg_get_serial_sequence('{table.name}', 'id')"
+        last = conn.exec_driver_sql(f"SELECT setval({seq}, nextval({seq}) + {n - 1})").scalar_one()
+        return list(range(last - n + 1, last + 1))
+    top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return list(range(top + 1, top + n + 1))
+
+
+def _insert_with_ids(conn: Connection, table: Table, rows: list[dict]) -> list[int]:
+    """Insert rows; their new ids, in the rows' order."""
+    ids = _new_ids(conn, table, len(rows))
+    _write_rows(conn, table, [{"id": i, **r} for i, r in zip(ids, rows)])
+    return ids
+
+
+def _write_rows(conn: Connection, table: Table, rows: list[dict]) -> None:
+    """Bulk-insert rows at the driver level, the way `bench load` writes its raw side: COPY on
+    PostgreSQL, executemany on SQLite. Values still pass through each column type's own bind
+    processing (dates, JSON), so what is stored is what SQLAlchemy would store."""
+    if not rows:
+        return
     cols = list(rows[0])
     dialect = conn.dialect
     pg = dialect.name == "postgresql"
     procs = []
     for c in cols:
         t = table.c[c].type
-        if isinstance(t, JSON):  # SQLite: nested as is in the one JSON parameter
-            procs.append(_dump_json if pg else None)
-        elif isinstance(t, Float):  # one Python type an array: psycopg types a list by its first value
-            procs.append(_to_float)
+        if isinstance(t, JSON):
+            procs.append(_dump_json)  # SQLAlchemy's JSON type stores None as JSON null, and so does this
+        elif pg:
+            procs.append(None)  # psycopg adapts dates, times and numbers itself
         else:
             procs.append(t.dialect_impl(dialect).bind_processor(dialect))
     columns = [[proc(r[c]) for r in rows] if proc else [r[c] for r in rows] for c, proc in zip(cols, procs)]
-    ret = f" RETURNING {', '.join(returning)}" if returning else ""
+    cursor = conn.connection.driver_connection.cursor()
     if pg:
-        arrays = ", ".join(f"%b::{table.c[c].type.compile(dialect)}[]" for c in cols)  # binary: no text escaping
-        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT * FROM unnest({arrays}){ret}"
-        result = conn.exec_driver_sql(sql, tuple(columns))
+        with cursor.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in zip(*columns):
+                copy.write_row(row)
     else:
-        # json_extract gives an object or array back as its JSON text, and JSON null as NULL,
-        # which SQLAlchemy's JSON type would have stored as the text null.
-        picks = ", ".join(f"coalesce(json_extract(value, '$[{i}]'), 'null')" if isinstance(table.c[c].type, JSON)
-                          else f"json_extract(value, '$[{i}]')" for i, c in enumerate(cols))
-        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {picks} FROM json_each(?){ret}"
-        result = conn.exec_driver_sql(sql, (to_json(list(zip(*columns))).decode(),))  # pydantic-core's: ~3x json.dumps
-    return result.all() if returning else []
+        cursor.executemany(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                           list(zip(*columns)))
+    cursor.close()
 
 
 def _dump_json(value: Any) -> str:
-    return to_json(value).decode()  # SQLAlchemy's JSON type stores None as JSON null, and so does this
-
-
-def _to_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _insert_returning(conn: Connection, table: Table, rows: list[dict], *key: str) -> list[int]:
-    """Insert rows, their new ids in the rows' order: RETURNING comes back in any order, so rows
-    are matched by `key` columns unique among them."""
-    made = _bulk_insert(conn, table, rows, ("id", *key))
-    ids = {tuple(r[1:]): r[0] for r in made}
-    return [ids[tuple(row[k] for k in key)] for row in rows]
+    return to_json(value).decode()  # pydantic-core's: about 3x json.dumps
 
 
 def _document_ids(conn: Connection, items: list[_Item]) -> dict[str, int]:
     docs = {it.document["sha256"]: it.document for it in items}
     ids = dict(conn.execute(select(DOC.c.sha256, DOC.c.id).where(DOC.c.sha256.in_(docs))).all())
     missing = [d for sha, d in docs.items() if sha not in ids]
-    ids.update(zip((d["sha256"] for d in missing), _insert_returning(conn, DOC, missing, "sha256")))
+    ids.update(zip((d["sha256"] for d in missing), _insert_with_ids(conn, DOC, missing)))
     return ids
 
 
@@ -368,7 +381,7 @@ def _page_ids(conn: Connection, items: list[_Item], doc_ids: dict[str, int]) -> 
            if (k := tuple(r[1:])) in wanted}
     missing = [k for k in dict.fromkeys(keys) if k not in ids]
     page_cols = ("document_id", "page", "frame_row", "frame_col")
-    new = _insert_returning(conn, PAGE, [dict(zip(page_cols, k)) for k in missing], *page_cols)
+    new = _insert_with_ids(conn, PAGE, [dict(zip(page_cols, k)) for k in missing])
     ids.update(zip(missing, new))
     return [ids[k] for k in keys]
 
@@ -383,8 +396,7 @@ def _region_ids(conn: Connection, items: list[_Item], page_ids: list[int]) -> li
     if have:
         _update_bboxes(conn, [(have[k], it.bbox) for k, it in zip(keys, items) if k in have])
     todo = [(k, it) for k, it in zip(keys, items) if k not in have]
-    new = _insert_returning(conn, REGION, [{"page_id": k[0], "ordinal": k[1], **it.bbox} for k, it in todo],
-                            "page_id", "ordinal")
+    new = _insert_with_ids(conn, REGION, [{"page_id": k[0], "ordinal": k[1], **it.bbox} for k, it in todo])
     have.update(zip((k for k, _ in todo), new))
     return [have[k] for k in keys]
 
@@ -397,22 +409,21 @@ def _update_bboxes(conn: Connection, pairs: list[tuple[int, dict]]) -> None:
 
 def _write_charges(conn: Connection, items: list[_Item], event_ids: list[int]) -> None:
     rows = [{"event_id": eid, **c} for it, eid in zip(items, event_ids) for c in it.charges]
-    _bulk_insert(conn, CHARGE, rows)
+    _write_rows(conn, CHARGE, rows)
 
 
 def _insert_new(conn: Connection, items: list[_Item]) -> None:
     doc_ids = _document_ids(conn, items)
     region_ids = _region_ids(conn, items, _page_ids(conn, items, doc_ids))
-    ext_ids = _insert_returning(conn, EXT, [{**it.extraction, "region_id": r, "version": 1}
-                                            for it, r in zip(items, region_ids)], "record_key")
-    review_ids = _insert_returning(conn, REVIEW, [{**it.review, "extraction_id": e} for it, e in zip(items, ext_ids)],
-                                   "extraction_id")
+    ext_ids = _insert_with_ids(conn, EXT, [{**it.extraction, "region_id": r, "version": 1}
+                                           for it, r in zip(items, region_ids)])
+    review_ids = _insert_with_ids(conn, REVIEW, [{**it.review, "extraction_id": e} for it, e in zip(items, ext_ids)])
     person_ids = assign_people(conn, [it.who for it in items])
-    ident_ids = _insert_returning(conn, IDENT, [{**it.identity, "extraction_id": e, "person_id": p}
-                                                for it, e, p in zip(items, ext_ids, person_ids)], "extraction_id")
-    event_ids = _insert_returning(conn, EVENT, [
+    ident_ids = _insert_with_ids(conn, IDENT, [{**it.identity, "extraction_id": e, "person_id": p}
+                                               for it, e, p in zip(items, ext_ids, person_ids)])
+    event_ids = _insert_with_ids(conn, EVENT, [
         {**it.event, "extraction_id": e, "review_id": r, "person_id": p, "identity_id": i}
-        for it, e, r, p, i in zip(items, ext_ids, review_ids, person_ids, ident_ids)], "extraction_id")
+        for it, e, r, p, i in zip(items, ext_ids, review_ids, person_ids, ident_ids)])
     _write_charges(conn, items, event_ids)
 
 
@@ -422,15 +433,14 @@ def _rewrite_changed(conn: Connection, changed: list[tuple[_Item, int]], now: dt
     old = {r.id: r for r in conn.execute(
         select(EXT.c.id, EXT.c.version, EXT.c.content_hash, EXT.c.fields, EXT.c.charges, EXT.c.region_id)
         .where(EXT.c.id.in_(ext_ids)))}
-    _bulk_insert(conn, HISTORY, [{"extraction_id": e, "version": old[e].version, "content_hash": old[e].content_hash,
+    _write_rows(conn, HISTORY, [{"extraction_id": e, "version": old[e].version, "content_hash": old[e].content_hash,
                                   "fields": old[e].fields, "charges": old[e].charges, "replaced_at": now}
                                  for e in ext_ids])
     conn.execute(update(EXT).where(EXT.c.id == bindparam("eid")), [
         {"eid": e, "version": old[e].version + 1,
          **{k: v for k, v in it.extraction.items() if k != "record_key"}} for it, e in changed])
     _update_bboxes(conn, [(old[e].region_id, it.bbox) for it, e in changed])
-    review_ids = _insert_returning(conn, REVIEW, [{**it.review, "extraction_id": e} for it, e in changed],
-                                   "extraction_id")
+    review_ids = _insert_with_ids(conn, REVIEW, [{**it.review, "extraction_id": e} for it, e in changed])
     ident = {r.extraction_id: r for r in conn.execute(
         select(IDENT.c.extraction_id, IDENT.c.id, IDENT.c.person_id).where(IDENT.c.extraction_id.in_(ext_ids)))}
     events = dict(conn.execute(select(EVENT.c.extraction_id, EVENT.c.id)
@@ -462,6 +472,8 @@ def delete_orphan_people(conn: Connection, among: set[int] | None = None) -> int
 def merge_chunk(engine: Engine, items: list[_Item]) -> tuple[int, int, int]:
     """One transaction: (inserted, updated, unchanged). Keys must be unique within the chunk."""
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":  # take the write lock now: _new_ids reads the largest ids
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         have = {k: (e, h) for k, e, h in conn.execute(
             select(EXT.c.record_key, EXT.c.id, EXT.c.content_hash).where(EXT.c.record_key.in_([i.key for i in items])))}
         new = [it for it in items if it.key not in have]
@@ -505,11 +517,12 @@ def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], on_re
 
     def flush() -> None:
         if chunk:
-            i, u, s = merge_chunk(engine, chunk)
+            items = _refuse_overlong(chunk, on_reject, counts)
+            i, u, s = merge_chunk(engine, items)
             counts.inserted += i
             counts.updated += u
             counts.unchanged += s
-            on_chunk(len(chunk))
+            on_chunk(len(items))
             chunk.clear()
             keys.clear()
             gc.collect(1)
@@ -521,9 +534,9 @@ def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], on_re
             item = to_item(parse_line(text), classes)
         except RecordError as e:
             counts.rejected += 1
-            shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-            on_reject(Rejection(lineno, str(e), shown.rstrip("\r\n")))
+            on_reject(Rejection(lineno, str(e), _shown(text)))
             continue
+        item.line, item.source = lineno, text
         if item.key in keys:  # the same record twice in a chunk: the later one is a re-delivery
             flush()
         chunk.append(item)
@@ -533,6 +546,10 @@ def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], on_re
     flush()
     counts.people = count_people(engine)
     return counts
+
+
+def _shown(text: str | bytes) -> str:
+    return (text.decode("utf-8", "replace") if isinstance(text, bytes) else text).rstrip("\r\n")
 
 
 def numbered_lines(path) -> Iterable[tuple[int, bytes]]:

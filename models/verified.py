@@ -9,11 +9,11 @@ page; re-merging the same key never adds a second event.
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
 
 from .page import BBox, FramePosition
 from .provenance import Provenance
@@ -80,8 +80,9 @@ class VerifiedRecord(BaseModel):
         """What the record says (not who said it or when): a changed value changes this.
         `dumped`: this record's `model_dump(mode="json")` when the caller has one (it is faster)."""
         d = dumped or self.model_dump(mode="json", include={"fields", "charges"})
+        # Fields by name, so their order in the input does not count; pydantic-core's JSON is ~3x json.dumps.
         body = {"event_type": self.event_type, "bbox": self.bbox,
-                "fields": {k: v["value"] for k, v in d["fields"].items()},
+                "fields": {k: d["fields"][k]["value"] for k in sorted(d["fields"])},
                 "charges": [{k: (v["value"] if v else None) for k, v in c.items()} for c in d["charges"]],
                 "provenance": self.provenance.model_dump()}
-        return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+        return hashlib.sha256(to_json(body)).hexdigest()

@@ -250,3 +250,19 @@ def test_crash_mid_merge_then_rerun_completes_without_duplicates(tmp_path):
     with sqlite3.connect(db) as conn:
         for table in ("extractions", "reviews", "identities", "regions", "charges"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == total, table
+
+
+def test_bench_load_reports_both_sides_and_leaves_the_database_empty(db_url):
+    """`bench load` merges synthetic records, writes the same rows raw into constrained copies of
+    the tables, and hands a given database back as empty as it found it."""
+    from flows.load_bench import run_load_bench
+
+    seen = []
+    report = run_load_bench(400, 3, db_url if db_url.startswith("postgresql") else None, seen.append)
+    assert report["events"] == report["records"] == 400 and report["rejected"] == 0
+    assert sum(seen) == 400 and report["people"] > 0
+    assert report["raw_method"] == ("COPY" if report["database"] == "postgresql" else "executemany")
+    assert 7 <= report["raw_rows_per_event"] <= 10  # documents … charges: every row the merge wrote
+    assert report["ratio"] == pytest.approx(report["raw_s"] / report["merge_s"], rel=0.2)  # both rounded
+    if db_url.startswith("postgresql"):
+        assert inspect(make_engine(db_url)).get_table_names() == []
