@@ -291,13 +291,19 @@ def train_ner(
     n_dev: Annotated[int, typer.Option(help="generated dev documents (early stopping, calibration)")] = 400,
     max_steps: Annotated[int, typer.Option(help="training steps")] = 3000,
     seed: int = 0,
+    with_corrections: Annotated[bool, typer.Option("--with-corrections", help="also train on the reviewers' corrections (<home>/review/corrections.jsonl), a keyed fifth of them held out to score before and after")] = False,
 ) -> None:
     """Train the NER from spacy.blank("en") on the generated corpus, then fit the confidence model."""
     from extract.nlp.train import TrainOptions, train_ner as run_train
     from extract.pipeline import model_dir
 
     target = out or model_dir()
-    result = run_train(target, TrainOptions(n_train=n_train, n_dev=n_dev, seed=seed, max_steps=max_steps), log=err.print)
+    corrections = Settings.from_env().home / "review" / "corrections.jsonl" if with_corrections else None
+    if corrections is not None and not corrections.exists():
+        err.print(f"[red]error:[/red] no corrections at {corrections}: `crosstrack review pull` writes them")
+        raise typer.Exit(int(ExitCode.bad_args))
+    result = run_train(target, TrainOptions(n_train=n_train, n_dev=n_dev, seed=seed, max_steps=max_steps,
+                                            corrections=corrections), log=err.print)
     typer.echo(json.dumps({"model": str(target), **result}))
 
 
@@ -334,7 +340,8 @@ def eval_extract(
     out = out or settings.results_dir / "eval-extract"
     try:
         with progress() as bar:
-            report = run_extract_eval(out, count, seed, split, modes.split(","), noise, bar)
+            report = run_extract_eval(out, count, seed, split, modes.split(","), noise, bar,
+                                      settings.home / "review" / "corrections.jsonl")
             if images:
                 from .extract_image_eval import run_image_eval
                 image_split = "heldout" if split == "heldout" else "tune"

@@ -13,9 +13,18 @@ from extract.pipeline import Extractor
 from .charts import grouped_bars, reliability_chart
 
 
-def run_extract_eval(out: Path, count: int, seed: int, split: str, modes: list[str], noise: float, progress=None) -> dict:
+def run_extract_eval(out: Path, count: int, seed: int, split: str, modes: list[str], noise: float, progress=None,
+                     corrections: Path | None = None) -> dict:
     docs = generate(count, split, seed=seed, noise=noise)
     report: dict = {"split": split, "documents": len(docs), "seed": seed, "noise": noise, "modes": {}}
+    if corrections is not None and corrections.exists():
+        # The reviewers' own examples that training keeps out: where a retrain with corrections shows.
+        import spacy
+
+        from extract.nlp.corrections import read_corrections, span_scores
+        from extract.pipeline import model_dir
+        held_out = read_corrections(corrections).held_out
+        report["corrections"] = span_scores(spacy.load(model_dir()), held_out) if held_out else {"examples": 0}
     task = progress.add_task("eval extract", total=len(modes)) if progress else None
     for mode in modes:
         score = score_docs(Extractor.load(mode), docs)

@@ -77,6 +77,10 @@ def print_extract_eval(report: dict) -> None:
         _print_text_eval(report)
     if "images" in report:
         _print_image_eval(report["images"])
+    c = report.get("corrections")
+    if c and c["examples"]:
+        out.print(f"reviewers' held-out corrections ({c['examples']}): NER span precision {c['precision']:.4f}, "
+                  f"recall {c['recall']:.4f}, F1 {c['f1']:.4f}")
 
 
 def _print_image_eval(im: dict) -> None:

@@ -28,12 +28,29 @@ class TrainOptions:
     seed: int = 0
     max_steps: int = 3000
     noise: float = 0.35
+    corrections: Path | None = None  # reviewers' corrections (extract/nlp/corrections.py) to train on too
+    corrections_repeat: int = 5
+
+
+def _corrections_score(model: Path, held_out) -> dict | None:
+    if not held_out or not (model / "meta.json").exists():
+        return None
+    from .corrections import span_scores
+    return span_scores(spacy.load(model), held_out)
 
 
 def train_ner(out: Path, opts: TrainOptions, log: Callable[[str], None] = print) -> dict:
     """Train into `out` (a model folder) and write the confidence model beside it."""
     train_docs = generate(opts.n_train, "train", seed=opts.seed, noise=opts.noise)
     dev_docs = generate(opts.n_dev, "dev", seed=opts.seed + 1, noise=opts.noise)
+    fixes, before = None, None
+    if opts.corrections is not None:
+        from .corrections import as_corpus_docs, read_corrections
+        fixes = read_corrections(opts.corrections, {sp.label for d in train_docs for sp in d.spans})
+        before = _corrections_score(out, fixes.held_out)  # the model being replaced, on examples it never saw
+        train_docs += as_corpus_docs(fixes.train, opts.corrections_repeat)
+        log(f"corrections: {len(fixes.train)} to train on (x{opts.corrections_repeat}), {len(fixes.held_out)} held out, "
+            f"{fixes.skipped} unusable lines skipped")
     nlp = customize(spacy.blank("en"))
     with tempfile.TemporaryDirectory(prefix="crosstrack-ner-") as tmp:
         tmp = Path(tmp)
@@ -50,7 +67,12 @@ def train_ner(out: Path, opts: TrainOptions, log: Callable[[str], None] = print)
     shutil.rmtree(out, ignore_errors=True)
     staged.rename(out)
 
-    return calibrate(out, dev_docs, log)
+    result = calibrate(out, dev_docs, log)
+    if fixes is not None:
+        result["corrections"] = {"trained_on": len(fixes.train), "held_out": len(fixes.held_out),
+                                 "skipped": fixes.skipped, "held_out_before": before,
+                                 "held_out_after": _corrections_score(out, fixes.held_out)}
+    return result
 
 
 def calibrate(out: Path, dev_docs, log: Callable[[str], None] = print) -> dict:
