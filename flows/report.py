@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 from rich.console import Console
 from rich.table import Table
 
+from models.batches import STAGES
 from models.settings import Settings
 
 # Piped to a file or a CI log, rich would wrap tables at 80 columns and cut their figures.
@@ -121,3 +123,46 @@ def _print_text_eval(report: dict) -> None:
         for r in b["reliability"]:
             rt.add_row(r["bin"], str(r["n"]), f"{r['confidence']:.3f}", f"{r['accuracy']:.3f}")
         out.print(rt)
+
+
+def print_run(s: dict, settings: Settings) -> None:
+    """`crosstrack run`'s summary: the counts, every rejected or failed document and why, what next."""
+    if "batch" in s:
+        t = Table(title=f"batch {s['batch'][:16]}")
+        cols = ("documents", "pages", "frames", "records", "auto", "review", "audit", "merged", "rejected", "failed")
+        for col in cols:
+            t.add_column(col, justify="right")
+        m = s["merged"]
+        t.add_row(*(str(v) for v in (s["documents"], s["pages"], s["frames"], s["records"], s["auto"], s["review"],
+                                     s["audit"], m["inserted"] + m["updated"] + m["unchanged"], len(s["rejected"]),
+                                     len(s["failed"]))))
+        out.print(t)
+        for r in s["rejected"]:
+            out.print(f"[yellow]rejected[/yellow] {r['path']}: {r['reason']}")
+        for f in s["failed"]:
+            out.print(f"[red]failed[/red] {f['path']} at {f['stage']}: {f['error']}")
+        if s["review"] + s["audit"]:
+            where = (f"in Label Studio at [bold]{settings.ls_url}[/bold] (`crosstrack review serve` prints how to log in)"
+                     if s["pushed"] else
+                     f"in the review queue ({settings.results_dir / 'review-queue'}): `crosstrack review push` sends them")
+            out.print(f"{s['review'] + s['audit']} records wait for review {where}; "
+                      "`crosstrack run --sync` merges what reviewers finished")
+        out.print("query the repository: `crosstrack timeline PERSON`, `crosstrack export --view anonymized|aggregates`; "
+                  f"the batch again: `crosstrack status {s['batch'][:16]}…`")
+    if "sync" in s:
+        out.print(f"reviews: {json.dumps(s['sync'])}")
+
+
+def print_status(found: list[dict]) -> None:
+    t = Table(title="batches")
+    for col in ("batch", "updated", "files", "documents", "rejected", *STAGES, "failed"):
+        t.add_column(col, justify="left" if col in ("batch", "updated") else "right")
+    for b in found:
+        t.add_row(b["batch"][:16], b["updated_at"][:19], str(b["files"]), str(b["documents"]), str(len(b["rejected"])),
+                  *(f"{b['done'].get(st, 0)}/{b['documents']}" for st in STAGES), str(len(b["failures"])))
+    out.print(t)
+    for b in found:
+        for r in b["rejected"]:
+            out.print(f"{b['batch'][:16]} [yellow]rejected[/yellow] {r['path']}: {r['reason']}")
+        for f in b["failures"]:
+            out.print(f"{b['batch'][:16]} [red]failed[/red] {f['path']} at {f['stage']}: {f['error']}")

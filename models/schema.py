@@ -179,3 +179,41 @@ class EventHistory(Base):
     fields: Mapped[dict] = mapped_column(JSON)
     charges: Mapped[list] = mapped_column(JSON)
     replaced_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Batch(Base):
+    """A submitted batch: its documents and each stage's outcome per document, so a re-submitted
+    or interrupted batch resumes where it stopped and nothing is lost or done twice."""
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    manifest: Mapped[str | None] = mapped_column(Text)  # the manifest CSV it came with
+
+
+class BatchDocument(Base):
+    """One submitted file of a batch and what intake made of it."""
+    __tablename__ = "batch_documents"
+    __table_args__ = (UniqueConstraint("batch_id", "path"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"))
+    path: Mapped[str] = mapped_column(Text)  # as submitted
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # stored | duplicate | rejected
+    reason: Mapped[str | None] = mapped_column(Text)  # rejected: what is wrong and what to do
+    provenance: Mapped[dict | None] = mapped_column(JSON)
+
+
+class StageRun(Base):
+    """A stage's outcome for one document of a batch: done with its counts, or failed and why."""
+    __tablename__ = "stage_runs"
+    __table_args__ = (UniqueConstraint("batch_id", "sha256", "stage"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    stage: Mapped[str] = mapped_column(String(16))  # digitize | extract | route | merge
+    status: Mapped[str] = mapped_column(String(16))  # done | failed
+    counts: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
