@@ -18,6 +18,11 @@ class Settings(BaseModel):
     max_pixels: int = Field(description="images with more pixels are rejected as decompression bombs (CROSSTRACK_MAX_PIXELS)")
     ocr_engine: str = Field(description="default OCR engine (CROSSTRACK_OCR_ENGINE)")
     database_url: str | None = Field(None, description="the repository (CROSSTRACK_DATABASE_URL); default a SQLite file in home")
+    ls_url: str = Field("http://127.0.0.1:8089", description="the Label Studio server `review serve` runs (CROSSTRACK_LS_URL)")
+    ls_token: str | None = Field(None, description="its admin API token (CROSSTRACK_LS_TOKEN); default one generated and kept in its data dir")
+    ls_user: str = Field("admin@crosstrack.local", description="its admin user, an email (CROSSTRACK_LS_USER)")
+    ls_password: str | None = Field(None, description="the admin's password (CROSSTRACK_LS_PASSWORD); default one generated and kept in its data dir")
+    ls_webhook_port: int | None = Field(None, description="port of the webhook receiver (CROSSTRACK_LS_WEBHOOK_PORT); default the server's port + 1")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -27,6 +32,11 @@ class Settings(BaseModel):
             max_pixels=int(_env("MAX_PIXELS", str(300_000_000))),
             ocr_engine=_env("OCR_ENGINE", "ppocr"),
             database_url=_env("DATABASE_URL", "") or None,
+            ls_url=_env("LS_URL", "http://127.0.0.1:8089"),
+            ls_token=_env("LS_TOKEN", "") or None,
+            ls_user=_env("LS_USER", "admin@crosstrack.local"),
+            ls_password=_env("LS_PASSWORD", "") or None,
+            ls_webhook_port=int(_env("LS_WEBHOOK_PORT", "0")) or None,
         )
 
     @property
@@ -40,3 +50,12 @@ class Settings(BaseModel):
     @property
     def results_dir(self) -> Path:
         return self.home / "results"
+
+    @property
+    def ls_dir(self) -> Path:
+        """Label Studio's own data (its database, log, generated credentials)."""
+        return self.home / "label-studio"
+
+    @property
+    def review_dir(self) -> Path:
+        return self.home / "review"

@@ -42,3 +42,4 @@ def settings(tmp_path: Path, monkeypatch) -> Settings:
 
 
 from tests.postgres import pg_cluster  # noqa: E402,F401  (the session's throwaway PostgreSQL)
+from tests.labelstudio import label_studio, policy_file, review_records  # noqa: E402,F401  (a real Label Studio server)
