@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,7 +14,7 @@ import typer
 from models.errors import CrosstrackError, ExitCode
 from models.settings import Settings
 
-from .cli import EngineOpt, _fail, app
+from .cli import EngineOpt, _fail, app, bench_app
 from .console import err, progress
 
 STAGE_ORDER = ("digitize", "extract", "route", "merge")
@@ -32,15 +34,34 @@ def task_runner(dask: bool, address: str | None, workers: int | None):
                                           "dashboard_address": None})
 
 
-def run_batch(settings: Settings, batch_id: str, engine: str, review: bool, runner, on_progress=None) -> dict:
-    """The batch flow under Prefect, progress reported through `on_progress(stage, n)`."""
-    from .pipeline import PROGRESS, batch_flow
+def run_batch(settings: Settings, batch_id: str, engine: str, review: bool, runner,
+              on_progress: Callable[[dict[str, int]], None] | None = None) -> dict:
+    """The batch flow under Prefect. `on_progress(documents done per stage)` is called from a
+    thread that reads the stage outcomes the flow records (so it works the same whatever runs
+    the tasks, and nothing unpicklable travels with them to Dask workers)."""
+    from models import batches
+    from models.db import engine_for
 
-    token = PROGRESS.set(on_progress or (lambda stage, n: None))
+    from .pipeline import batch_flow
+
+    finished = threading.Event()
+
+    def watch() -> None:
+        db = engine_for(settings)
+        while not finished.wait(0.5):
+            found = batches.batch_status(db, batch_id)
+            if found:
+                on_progress(found[0].done)
+
+    watcher = threading.Thread(target=watch, daemon=True) if on_progress else None
+    if watcher:
+        watcher.start()
     try:
         return batch_flow.with_options(task_runner=runner)(batch_id, engine, review)
     finally:
-        PROGRESS.reset(token)
+        finished.set()
+        if watcher:
+            watcher.join()
 
 
 def ingest_batch(settings: Settings, paths: list[Path], manifest: Path | None, batch: str | None):
@@ -104,7 +125,10 @@ def run_cmd(
             with progress() as bar:
                 bars = {s: bar.add_task(s, total=n) for s in STAGE_ORDER}
                 status = run_batch(settings, ingested.batch_id, engine or settings.ocr_engine, review,
-                                   task_runner(dask, dask_address, workers), lambda s, k: bar.advance(bars[s], k))
+                                   task_runner(dask, dask_address, workers),
+                                   lambda done: [bar.update(bars[s], completed=done.get(s, 0)) for s in STAGE_ORDER])
+                for s in STAGE_ORDER:
+                    bar.update(bars[s], completed=status["done"].get(s, 0))
             out = summary(status)
         if sync:
             from .pipeline import sync_reviews_flow
@@ -140,3 +164,31 @@ def status_cmd(
         raise typer.Exit(int(ExitCode.bad_args))
     print_status(found)
     typer.echo(json.dumps(found if batch is None else found[0]))
+
+
+@bench_app.command("run")
+def bench_run(
+    frames: Annotated[int, typer.Option(help="generated frames in the batch")] = 12,
+    seed: int = 11,
+    engine: EngineOpt = None,
+    workers: Annotated[Optional[int], typer.Option(help="OCR tasks at once (default: one per core)")] = None,
+    dask: Annotated[bool, typer.Option("--dask/--no-dask", help="also run on a local Dask cluster")] = True,
+) -> None:
+    """Frames/s end to end, directly and under Prefect (thread pool, Dask), and Prefect's overhead."""
+    import tempfile
+
+    from . import prefect_env
+    from .run_bench import run_bench
+
+    settings = Settings.from_env()
+    os.environ["PREFECT_TASKS_REFRESH_CACHE"] = "true"  # every run reads every frame
+    prefect_env.configure(settings)
+    with tempfile.TemporaryDirectory(prefix="crosstrack-bench-run-") as root:
+        with progress() as bar:
+            step = bar.add_task("bench run", total=4 if dask else 3)
+            report = run_bench(Path(root), frames, seed, engine or settings.ocr_engine, workers or os.cpu_count() or 1,
+                               dask, lambda name: (bar.update(step, description=name), bar.advance(step)))
+    err.print(f"direct {report['direct_frames_per_s']} frames/s; Prefect (threads) {report['threads_frames_per_s']} "
+              f"frames/s: overhead {report['overhead']:+.1%}" +
+              (f"; Prefect on Dask {report['dask_frames_per_s']} frames/s" if dask else ""))
+    typer.echo(json.dumps(report))

@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, deque
-from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,10 +37,6 @@ from . import stages
 
 OCR_VERSION = "1"  # part of the OCR cache key: bump when cleanup or OCR output changes meaning
 WINDOW = 4  # documents whose frames are queued for OCR at once: bounds the images held in memory
-
-# The CLI's progress callback (stage, documents or frames done); the flow runs in the caller's
-# thread, so a context variable reaches it without making it a (serialized) flow parameter.
-PROGRESS: ContextVar[Callable[[str, int], None]] = ContextVar("crosstrack_progress", default=lambda stage, n: None)
 
 
 def _may_pass(task, task_run, state) -> bool:
@@ -66,10 +60,11 @@ def _frame_key(ctx, params: dict) -> str:
     return f"ocr-{r.sha256}-{r.page}-{f}-{params['engine']}-{_options_key(params['options'])}-v{OCR_VERSION}"
 
 
-@task(name="ocr", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_may_pass,
-      persist_result=True, cache_key_fn=_frame_key, task_run_name="ocr {region.sha256:.12} p{region.page}")
-def ocr_task(region: Region, engine: str, options: ReadOptions) -> PageText:
-    return stages.ocr_region(region, engine, options)
+# The task wraps the stage function under another name: Dask pickles the function by reference,
+# which fails when the module's name for it is the task object.
+ocr_task = task(stages.ocr_region, name="ocr", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=1),
+                retry_condition_fn=_may_pass, persist_result=True, cache_key_fn=_frame_key,
+                task_run_name="ocr {region.sha256:.12} p{region.page}")
 
 
 @task(name="extract", retries=1, retry_condition_fn=_may_pass, task_run_name="extract {entry.sha256:.12}")
@@ -153,7 +148,6 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
     db = engine_for(settings)
     done = batches.done_stages(db, batch_id)
     options = ReadOptions()
-    report = PROGRESS.get()
     ocr = Counter()
 
     def fail(entry: BatchEntry, stage: str, why: str) -> None:
@@ -167,7 +161,6 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
                  ("merge", lambda: merge_task(entry, settings)))
         for stage, run in steps:
             if stage in have and _output_exists(settings, entry, stage, engine):
-                report(stage, 1)
                 continue
             try:
                 counts = run()
@@ -177,7 +170,6 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
                 return fail(entry, stage, _why(e))
             batches.record_stage(db, batch_id, entry.sha256, stage, "done", counts)
             have.add(stage)
-            report(stage, 1)
 
     def finish(doc: _Doc) -> None:
         pages = []
@@ -195,7 +187,6 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
                     return fail(doc.entry, "digitize", _why(e))
             ocr["cached" if state.name == "Cached" else "read"] += 1
             pages.append(item.result())
-        report("digitize", 1)
         stages.write_pages(doc.entry, settings, engine, pages)
         batches.record_stage(db, batch_id, doc.entry.sha256, "digitize", "done",
                              {"pages": len(pages), "frames": sum(p.frame is not None for p in pages)})
@@ -205,7 +196,6 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
     inflight: deque[_Doc] = deque()
     for entry in _documents(manifest):
         if "digitize" in done[entry.sha256] and stages.pages_path(settings, entry.sha256, engine).exists():
-            report("digitize", 1)
             downstream(entry)
             continue
         try:
@@ -251,3 +241,14 @@ def sync_reviews_flow() -> dict:
     pulled = pull(settings, out)
     merged = merge_lines(engine_for(settings), numbered_lines(out)) if out.exists() else None
     return {"pulled": pulled.summary(), "merged": merged.as_dict() if merged else None}
+
+
+@flow(name="crosstrack-run", log_prints=False)
+def run_flow(paths: list[str], manifest: str | None = None, batch: str | None = None, engine: str = "ppocr",
+             review: bool = True) -> dict:
+    """Ingest files or folders (a drop folder) and run the batch: what a deployment runs."""
+    from .cli_run import ingest_batch
+
+    settings = Settings.from_env()
+    ingested = ingest_batch(settings, [Path(p) for p in paths], Path(manifest) if manifest else None, batch)
+    return batch_flow(ingested.batch_id, engine, review)
