@@ -111,26 +111,41 @@ def ingest(
 def demo(
     samples: Annotated[Path, typer.Option(help="folder of documents with a manifest.csv")] = Path("samples"),
     engine: EngineOpt = None,
+    review: Annotated[bool, typer.Option("--review/--no-review", help="start Label Studio with the review tasks")] = True,
 ) -> None:
-    """The main job: ingest the sample batch, digitize every document, report where the results are."""
-    from digitize.intake import ingest as run_ingest
-
-    from .digitize_batch import digitize_batch
-    from .report import print_batch
+    """The main job: the sample batch end to end under Prefect (digitize, extract, route, merge the
+    auto-accepted), its review tasks in Label Studio, and how to look at the result."""
+    from . import prefect_env
+    from .cli_run import STAGE_ORDER, ingest_batch, run_batch, summary, task_runner
+    from .report import print_run
 
     settings = Settings.from_env()
+    prefect_env.configure(settings)
     manifest = samples / "manifest.csv"
     # The manifest lists the good documents with their provenance; bad/ holds files intake must refuse.
     paths = [samples / "bad"] if (samples / "bad").is_dir() else []
     try:
-        batch = run_ingest(paths, settings, manifest=manifest if manifest.exists() else None, batch_id="demo")
+        batch = ingest_batch(settings, paths, manifest if manifest.exists() else None, "demo")
+        server = None
+        if review:
+            from review.ls_server import serve
+            with err.status("starting Label Studio (a first start sets up its database: about a minute)"):
+                server = serve(settings)
+        n = len({e.sha256 for e in batch.stored})
         with progress() as bar:
-            task = bar.add_task("digitize", total=len(batch.entries))
-            result = digitize_batch(batch, settings, engine or settings.ocr_engine, ReadOptions(), lambda: bar.advance(task))
+            bars = {s: bar.add_task(s, total=n) for s in STAGE_ORDER}
+            status = run_batch(settings, batch.batch_id, engine or settings.ocr_engine, review, task_runner(False, None, None),
+                               lambda done: [bar.update(bars[s], completed=done.get(s, 0)) for s in STAGE_ORDER])
+            for s in STAGE_ORDER:
+                bar.update(bars[s], completed=status["done"].get(s, 0))
     except CrosstrackError as e:
         _fail(e)
-    print_batch(result, settings)
-    typer.echo(json.dumps(result.as_dict()))
+    result = summary(status)
+    print_run(result, settings)
+    if server is not None:
+        err.print(f"Label Studio: [bold]{server.url}[/bold], log in as {server.user} with the password {server.password}; "
+                  "`crosstrack review stop` stops it")
+    typer.echo(json.dumps(result))
 
 
 @samples_app.command("generate")

@@ -149,6 +149,9 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
     done = batches.done_stages(db, batch_id)
     options = ReadOptions()
     ocr = Counter()
+    if review:  # the reviewers' server, started once (a running one is reused)
+        from review.ls_server import serve
+        serve(settings)
 
     def fail(entry: BatchEntry, stage: str, why: str) -> None:
         batches.record_stage(db, batch_id, entry.sha256, stage, "failed", error=why)

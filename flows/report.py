@@ -15,20 +15,6 @@ from models.settings import Settings
 out = Console() if sys.stdout.isatty() else Console(width=160)
 
 
-def print_batch(result, settings: Settings) -> None:
-    t = Table(title=f"batch {result.batch_id}")
-    for col in ("documents", "pages", "frames", "cached", "duplicates", "rejected"):
-        t.add_column(col, justify="right")
-    t.add_row(*(str(v) for v in (result.documents, result.pages, result.frames, result.cached, result.duplicates, len(result.rejected))))
-    out.print(t)
-    for path, reason in result.rejected.items():
-        out.print(f"[yellow]rejected[/yellow] {path}: {reason}")
-    if result.combined:
-        out.print(f"the batch's page text (JSON Lines, a page or frame a line): [bold]{result.combined}[/bold]")
-    out.print(f"each document's page text: [bold]{settings.results_dir / 'pages'}[/bold]")
-    out.print(f"batch manifest: [bold]{settings.batches_dir / (result.batch_id + '.json')}[/bold]")
-
-
 def print_ocr_eval(report: dict) -> None:
     t = Table(title="OCR accuracy (CER / WER)")
     t.add_column("engine")
