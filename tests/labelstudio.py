@@ -44,10 +44,11 @@ class LabelStudio:
     def client(self) -> Client:
         return Client(self.settings.ls_url, self.settings.ls_token)
 
-    def crosstrack(self, *args: str):
+    def crosstrack(self, *args: str, extra_env: dict[str, str] | None = None):
         import subprocess
         return subprocess.run([sys.executable, "-m", "flows", *args], capture_output=True, text=True,
-                              env=self.env(), timeout=300, cwd=Path(__file__).resolve().parent.parent)
+                              env={**self.env(), **(extra_env or {})}, timeout=300,
+                              cwd=Path(__file__).resolve().parent.parent)
 
 
 def free_port() -> int:

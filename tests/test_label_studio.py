@@ -218,3 +218,35 @@ def test_serve_reuses_its_server_and_refuses_a_port_taken_by_another_program(lab
         elsewhere = label_studio.settings.model_copy(update={"home": tmp_path / "home", "ls_url": f"http://127.0.0.1:{port}"})
         with pytest.raises(PortTakenError, match=f"port {port} .* is taken by another program"):
             serve(elsewhere)
+
+
+def test_run_pushes_review_tasks_and_sync_merges_what_reviewers_finished(label_studio, tmp_path):
+    """The whole loop: `crosstrack run` merges the auto-accepted records and pushes the rest to
+    Label Studio; reviewers finish them; `crosstrack run --sync` pulls and merges them."""
+    import sqlite3
+
+    from digitize.samplegen.dataset import make_item
+    from review.policy import RoutingPolicy, save_policy
+
+    docs = tmp_path / "docs"
+    make_item(docs, 0, "pdf_text", 77)  # a document of its own: its records are no other test's tasks
+    strict = save_policy(RoutingPolicy(default_threshold=0.999, audit_rate=0.0, audit_seed="s"), tmp_path / "strict.toml")
+    env = {"CROSSTRACK_REVIEW_POLICY": str(strict)}
+    run = label_studio.crosstrack("run", str(docs), "--batch", "loop", extra_env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    s = json.loads(run.stdout.splitlines()[-1])
+    assert s["review"] >= 1 and s["pushed"] == s["review"] + s["audit"] and s["merged"]["inserted"] == s["auto"]
+    with label_studio.client() as c:
+        project = c.find_project(PROJECT_TITLE)["id"]
+        open_tasks = [c.task(t["id"]) for t in c.tasks(project) if not t.get("total_annotations")]
+        for task in open_tasks:
+            c.annotate(task["id"], reviewed(task, {}))  # the reviewer accepts the machine's values
+    synced = label_studio.crosstrack("run", "--sync", extra_env=env)
+    assert synced.returncode == 0, synced.stderr[-3000:]
+    sync = json.loads(synced.stdout.splitlines()[-1])["sync"]
+    assert sync["pulled"]["pulled"] == len(open_tasks) and sync["merged"]["inserted"] >= s["review"]
+    with sqlite3.connect(label_studio.settings.home / "crosstrack.db") as db:
+        hows = dict(db.execute("SELECT how, count(*) FROM reviews GROUP BY how").fetchall())
+    assert hows.get("reviewed", 0) >= s["review"] and hows.get("auto", 0) == s["auto"]
+    again = json.loads(label_studio.crosstrack("run", "--sync", extra_env=env).stdout.splitlines()[-1])["sync"]
+    assert again["pulled"]["pulled"] == 0
