@@ -62,9 +62,10 @@ def _frame_key(ctx, params: dict) -> str:
 
 # The task wraps the stage function under another name: Dask pickles the function by reference,
 # which fails when the module's name for it is the task object.
-ocr_task = task(stages.ocr_region, name="ocr", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=1),
-                retry_condition_fn=_may_pass, persist_result=True, cache_key_fn=_frame_key,
-                task_run_name="ocr {region.sha256:.12} p{region.page}")
+# Tagged "ocr": on a Prefect server, `prefect concurrency-limit create ocr N` caps OCR across workers.
+ocr_task = task(stages.ocr_region, name="ocr", tags=["ocr"], retries=2,
+                retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_may_pass,
+                persist_result=True, cache_key_fn=_frame_key, task_run_name="ocr {region.sha256:.12} p{region.page}")
 
 
 @task(name="extract", retries=1, retry_condition_fn=_may_pass, task_run_name="extract {entry.sha256:.12}")
