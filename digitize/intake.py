@@ -103,7 +103,8 @@ def check_file(path: Path, settings: Settings) -> Intake:
             head = f.read(filetypes.HEAD_BYTES)
         kind = filetypes.sniff(head)
         if kind is None:
-            raise UnsupportedFileTypeError(f"{UnsupportedFileTypeError.message} (it starts with {head[:16]!r})")
+            # Its first bytes in hex, no more: a text file's first bytes can be a name or a docket number.
+            raise UnsupportedFileTypeError(f"{UnsupportedFileTypeError.message} (its first bytes are {head[:4].hex(' ')})")
         pages = pdf.page_count(path) if kind == "pdf" else images.verify_image(path, settings.max_pixels)
         sha = store.sha256_file(path)
     except PermissionError as e:
