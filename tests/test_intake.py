@@ -136,8 +136,9 @@ def test_oversized_file(tmp_path):
 def test_text_named_png_is_unsupported(settings, tmp_path):
     fake = tmp_path / "notes.png"
     fake.write_text("DOCKET 8412CR001234, typed up by hand\n")
-    with pytest.raises(UnsupportedFileTypeError, match="PNG, JPEG, TIFF"):
+    with pytest.raises(UnsupportedFileTypeError, match="PNG, JPEG, TIFF") as refused:
         check_file(fake, settings)
+    assert "44 4f 43 4b" in str(refused.value) and "8412" not in str(refused.value)  # the magic, never the text
 
 
 def test_truncated_png(settings, good_png, tmp_path):
