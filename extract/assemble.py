@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.entities import Entity
+from extract.counts import group_counts
+from extract.evidence import Evidence, name_plausibility, text_noise
 from extract.geometry import PageGeometry
 from extract.normalize.dates import normalize_date
 from extract.normalize.dispositions import normalize_disposition
@@ -21,21 +23,13 @@ from extract.normalize.places import normalize_court, normalize_facility
 from extract.normalize.sentences import normalize_sentence, sentence_in_range
 from extract.normalize.statutes import parse_citation
 from extract.offences import OffenceTable
+from extract.page_context import PageContext
 from extract.record_type import CASE_INDEX, COURT_EVENTS, FALLBACK_ROLE, event_type
-from extract.roles import column_kind, context_before, role_of_date
+from extract.roles import DateRole, column_title, context_before, id_kind, role_of_date
 from extract.segment import Region
 
 ID_FIELDS = {"SID": "sid", "DOCKET": "docket", "COMMIT_NO": "commitment_no",
              "BOOKING_NO": "booking_no", "PCF": "pcf"}
-
-
-@dataclass
-class Evidence:
-    agreement: str
-    ocr: float
-    certainty: float
-    valid: bool
-    exact: bool = False
 
 
 @dataclass
@@ -57,12 +51,30 @@ class Assembled:
     charges: list[dict[str, Value]] = field(default_factory=list)
 
 
-def _ev(ent: Entity, geo: PageGeometry, certainty: float, valid: bool) -> Evidence:
-    return Evidence(ent.agreement, geo.ocr_confidence(ent.start, ent.end), certainty, valid, ent.exact)
+def _ev(ent: Entity, geo: PageGeometry, certainty: float, valid: bool, **more) -> Evidence:
+    more.setdefault("source", "shared" if ent.shared else "own")
+    return Evidence(ent.agreement, geo.ocr_confidence(ent.start, ent.end), certainty, valid, ent.exact,
+                    noise=text_noise(ent.text), **more)
 
 
-def _value(ent: Entity, geo: PageGeometry, value, group: str, certainty: float, valid: bool) -> Value:
-    return Value(value, ent.text, group, _ev(ent, geo, certainty, valid), ent.start, ent.end)
+def _value(ent: Entity, geo: PageGeometry, value, group: str, certainty: float, valid: bool, **more) -> Value:
+    return Value(value, ent.text, group, _ev(ent, geo, certainty, valid, **more), ent.start, ent.end)
+
+
+def _date_value(ent: Entity, geo: PageGeometry, value, certainty: float, valid: bool, dr: DateRole) -> Value:
+    return _value(ent, geo, value, "date", certainty, valid, source=dr.source, ambiguous=dr.ambiguous)
+
+
+def _among_events(dob: Entity, ents: list[Entity], era: int | None) -> bool:
+    """An unlabelled `DOB` within a few years of the record's event dates (or of the year the page
+    prints) is one of them: no one is booked at four."""
+    d = _iso(normalize_date(dob.text, era=era))
+    if d is None:
+        return False
+    others = [x for e in ents if e is not dob and e.label == "DATE" and (x := _iso(normalize_date(e.text, era=era)))]
+    if era is not None:
+        others.append(dt.date(era, 6, 30))
+    return any(abs((x - d).days) < 7 * 365 for x in others)
 
 
 def _iso(r) -> dt.date | None:
@@ -73,23 +85,27 @@ class Assembler:
     def __init__(self, table: OffenceTable):
         self.table = table
 
-    def assemble(self, region: Region, geo: PageGeometry, page_text_upper: str) -> Assembled:
+    def assemble(self, region: Region, geo: PageGeometry, page_text_upper: str, page: PageContext | None = None) -> Assembled:
         ents = region.entities + region.shared
         rec = Assembled(region.first_line, region.last_line, "other")
         fields = rec.fields
+        page = page or PageContext.of(geo.text)
         # Identity and identifiers: the first reading of each wins (headers come first).
         # A date the NER took for a birth date but whose label words say otherwise is an event date;
-        # so is a list's header date that no birth label introduces (`PRISONER LOG  OCT 20 1964`).
+        # so is a list's header date that no birth label introduces (`PRISONER LOG  OCT 20 1964`),
+        # and an unlabelled one that falls among the record's event dates (`5/26/56` in a May 1956 register).
         for e in ents:
             if e.label == "DOB":
                 role = date_role(context_before(e, ents, geo))
-                if role not in (None, "dob") or (role is None and e in region.shared):
+                if role not in (None, "dob") or (role is None and (e.shared or _among_events(e, ents, page.era))):
                     e.label = "DATE"
         dob_ent = next((e for e in ents if e.label == "DOB"), None)
         self._name(ents, geo, fields)
         for e in ents:
             if e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
-                name = column_kind(e, region, geo) or ID_FIELDS[e.label]
+                name = id_kind(e, ents, region, geo) or _custody_number(e, page) or ID_FIELDS[e.label]
+                if name == "none":
+                    continue  # `Incident No.`, `CC No.`: a number of no field's kind
                 r = normalize_identifier(e.text, name)
                 if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
                     name = "booking_no"  # `64-691-AR` is an arrest/booking number, not a docket
@@ -101,25 +117,30 @@ class Assembler:
                 e, r = _place(e, normalize_court)
                 if r.ok:
                     fields["court"] = _value(e, geo, r.value, "place", r.certainty, True)
-            elif e.label == "FACILITY" and "facility" not in fields and not _inside_sentence(e, ents):
-                e, r = _place(e, normalize_facility)
-                if r.ok:
-                    fields["facility"] = _value(e, geo, r.value, "place", r.certainty, True)
-        untyped = self._dates(region, ents, dob_ent, geo, fields)
+        untyped = self._dates(region, ents, dob_ent, geo, fields, page)
         rec.charges = self._charges(region, geo, fields)
+        self._facility(region, ents, geo, fields, "")
         rec.event_type = event_type(region, geo, fields, rec.charges, page_text_upper)
+        if rec.event_type == "release":
+            self._facility(region, ents, geo, fields, rec.event_type)
         if rec.event_type in COURT_EVENTS and "booking_no" in fields and "docket" not in fields:
             # A court record's case number, which the NER took for a booking number (`63137`).
             v = fields.pop("booking_no")
             r = normalize_identifier(v.text, "docket")
-            fields["docket"] = Value(r.value or v.value, v.text, "id", Evidence(v.evidence.agreement, v.evidence.ocr, r.certainty * 0.9, r.ok), v.start, v.end)
+            ev = replace(v.evidence, certainty=r.certainty * 0.9, valid=r.ok)
+            fields["docket"] = Value(r.value or v.value, v.text, "id", ev, v.start, v.end)
         if rec.event_type == "arrest" and "booking_date" in fields and "arrest_date" not in fields:
             fields["arrest_date"] = fields.pop("booking_date")  # a police booking log dates the arrest
         if rec.event_type in FALLBACK_ROLE:
             role = FALLBACK_ROLE[rec.event_type]
             if region.kind == "item" and rec.event_type == "disposition" and CASE_INDEX.search(page_text_upper[:300]):
                 role = "arraignment_date"  # Probation/CORI listings key each case by its arraignment
-            self._untyped_dates(region, untyped, geo, fields, role)
+            self._untyped_dates(region, untyped, geo, fields, role, page)
+        # How damaged the page and the record's own lines look: a value OCR cut a letter from
+        # looks clean itself, its neighbours show the damage.
+        own = text_noise("\n".join(geo.line_text(i) for i in range(region.first_line, region.last_line + 1)))
+        for v in [*fields.values(), *(v for c in rec.charges for v in c.values())]:
+            v.evidence.page_noise, v.evidence.record_noise = page.noise, own
         return rec
 
     @staticmethod
@@ -138,35 +159,53 @@ class Assembler:
                 cands.append((e.agreement != "both", len(cands), e, r))
         if cands:
             _, _, e, r = min(cands)
-            fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True)
+            fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True, plausible=name_plausibility(r.value))
 
-    def _dates(self, region: Region, ents: list[Entity], dob_ent: Entity | None, geo: PageGeometry, fields: dict) -> list[Entity]:
+    def _facility(self, region: Region, ents: list[Entity], geo: PageGeometry, fields: dict, event: str) -> None:
+        """The record's institution. A movement log prints where a person went and where from: the
+        `TO` column is the facility of an admission or transfer, `FROM` that of a release."""
+        cands = []
+        for e in ents:
+            if e.label == "FACILITY" and not _inside_sentence(e, ents):
+                e2, r = _place(e, normalize_facility)
+                if r.ok:
+                    cands.append((e2, r, column_title(e, region, geo)))
+        if not cands:
+            return
+        want = "FROM" if event == "release" else "TO"
+        titled = [c for c in cands if re.fullmatch(rf"\W*{want}\W*", c[2])]
+        e, r, _ = titled[0] if titled else cands[0]
+        fields["facility"] = _value(e, geo, r.value, "place", r.certainty, True)
+
+    def _dates(self, region: Region, ents: list[Entity], dob_ent: Entity | None, geo: PageGeometry, fields: dict,
+               page: PageContext) -> list[Entity]:
         """Fill the date fields whose role the label words tell; return the dates without a role."""
         events = [e for e in ents if e.label == "DATE"]
-        seen = [d for e in events if (d := _iso(normalize_date(e.text))) is not None]
+        seen = [d for e in events if (d := _iso(normalize_date(e.text, era=page.era))) is not None]
         first_event = min(seen, default=None)
         if dob_ent is not None:
             r = normalize_date(dob_ent.text, before=first_event, role="dob")
             if r.ok:
-                fields["dob"] = _value(dob_ent, geo, r.value, "date", r.certainty, _plausible_dob(r.value, first_event))
+                fields["dob"] = _value(dob_ent, geo, r.value, "date", r.certainty, _plausible_dob(r.value, first_event),
+                                       source="label")
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
         untyped: list[Entity] = []
         for e in events:
-            role = role_of_date(e, ents, region, geo)
-            if role == "dob" and "dob" not in fields:
+            dr = role_of_date(e, ents, region, geo, page.form)
+            if dr.role == "dob" and "dob" not in fields:
                 r = normalize_date(e.text, role="dob", before=first_event)
                 if r.ok:
-                    fields["dob"] = _value(e, geo, r.value, "date", r.certainty, True)
+                    fields["dob"] = _date_value(e, geo, r.value, r.certainty, True, dr)
                 continue
-            if role is None:
+            if dr.role is None:
                 untyped.append(e)
                 continue
-            if role in {"projected", "dob"} or role in fields:
+            if dr.role in {"projected", "dob"} or dr.role in fields:
                 continue
-            r = normalize_date(e.text, after=dob, role=role)
+            r = normalize_date(e.text, after=dob, role=dr.role, era=page.era)
             if r.ok:
                 valid = dob is None or dt.date.fromisoformat(r.value) > dob
-                fields[role] = _value(e, geo, r.value, "date", r.certainty, valid)
+                fields[dr.role] = _date_value(e, geo, r.value, r.certainty, valid, dr)
         if "dob" not in fields and untyped:
             self._dob_from_untyped(untyped, geo, fields)
         # An item's own dates before the header's (the list's date is the fallback).
@@ -183,35 +222,40 @@ class Assembler:
         latest = max(d for d, _ in dated)
         d, e = min(dated, key=lambda x: x[0])
         if (latest - d).days > 12 * 365:
-            fields["dob"] = _value(e, geo, d.isoformat(), "date", 0.7, True)
+            fields["dob"] = _value(e, geo, d.isoformat(), "date", 0.7, True, source="record")
             untyped.remove(e)
 
-    def _untyped_dates(self, region: Region, untyped: list[Entity], geo: PageGeometry, fields: dict, role: str) -> None:
+    def _untyped_dates(self, region: Region, untyped: list[Entity], geo: PageGeometry, fields: dict, role: str,
+                       page: PageContext) -> None:
         """A list item's bare date, or a card's only date, takes the role its record type implies."""
         if role in fields or not untyped:
             return
         if region.kind != "item" and (len(untyped) > 1 or any(k.endswith("_date") for k in fields)):
             return  # docket entries and the like: no one date is the record's
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
-        for e in untyped:  # the first that reads as a date (the NER sometimes takes a number for one)
-            r = normalize_date(e.text, after=dob, role=role)
+        for k, e in enumerate(untyped):  # the first that reads as a date (the NER sometimes takes a number for one)
+            r = normalize_date(e.text, after=dob, role=role, era=page.era)
             if r.ok:
-                fields[role] = _value(e, geo, r.value, "date", r.certainty * 0.8, True)
+                fields[role] = _date_value(e, geo, r.value, r.certainty * 0.8, True, DateRole(role))
+                if role == "admission_date" and region.kind == "item":
+                    self._discharge(region, untyped[k + 1:], geo, fields, r.value, page)
                 return
 
+    @staticmethod
+    def _discharge(region: Region, rest: list[Entity], geo: PageGeometry, fields: dict, admitted: str,
+                   page: PageContext) -> None:
+        """A register's row with a later bare date of its own: the date the person left."""
+        if "release_date" in fields:
+            return
+        for e in rest:
+            if region.first_line <= e.line <= region.last_line:
+                r = normalize_date(e.text, role="release_date", era=page.era)
+                if r.ok and r.value > admitted:
+                    fields["release_date"] = _date_value(e, geo, r.value, r.certainty * 0.7, True, DateRole("release_date"))
+                    return
+
     def _charges(self, region: Region, geo: PageGeometry, fields: dict) -> list[dict[str, Value]]:
-        groups: list[dict[str, Entity]] = []
-        for e in region.entities:
-            if e.label not in {"STATUTE", "OFFENSE", "DISPOSITION", "SENTENCE"}:
-                continue
-            cur = groups[-1] if groups else None
-            starts_new = cur is None or e.label in cur and e.label in {"STATUTE", "OFFENSE"} \
-                or (e.label in {"STATUTE", "OFFENSE"} and ("DISPOSITION" in cur or "SENTENCE" in cur)
-                    and e.line > max(x.line for x in cur.values()))
-            if starts_new:
-                groups.append({e.label: e})
-            elif e.label not in cur:
-                cur[e.label] = e
+        groups = group_counts(region, geo)
         year = None
         for k in ("disposition_date", "offense_date", "admission_date", "arrest_date"):
             if k in fields:
@@ -259,10 +303,13 @@ class Assembler:
 
 _LABEL_IN_NAME = re.compile(r"\s+(?:PCF|SID|S\.I\.D\.|DOB|D\.O\.B\.|NO\.?|COMMITMENT|DATE|BOOKING|AGE|SEX|RACE|BORN)\b.*$", re.I)
 _ROLE_BEFORE = re.compile(r"(?:JUDGE|JUSTICE|OFFICER|OFC\.?|PTL\.?|SGT\.?|LT\.?|DET\.?|TPR\.?|ATTY\.?|ATTORNEY|COUNSEL|"
+                          r"OPERATOR|REQUEST(?:OR|ER)|PREPARED|EXAMINER|AGENT|"
                           r"CLERK|VICTIM|WITNESS|COMPLAINANT|SUPERINTENDENT|CONTACT|SPONSOR|MOTHER|FATHER|WIFE|"
                           r"HUSBAND|BY|SIGNED|MEMBERS?|CHAIR(?:MAN)?|P\.?O\.?|D\.A\.|A\.D\.A\.|DEF\. COUNSEL)\W{0,3}$")
 _NAME_LABEL_WORDS = {"NAME", "OF", "THE", "PAROLEE", "DEFENDANT", "DEFT", "INMATE", "SUBJECT", "PRISONER",
-                     "PROBATIONER", "OFFENDER", "LAST", "FIRST", "MIDDLE", "FULL", "TRUE"}
+                     "PROBATIONER", "OFFENDER", "LAST", "FIRST", "MIDDLE", "FULL", "TRUE", "PCF", "NUMBER", "NO",
+                     "SID", "DOB", "FILE", "CENTRAL", "DATE", "BIRTH", "SEX", "RACE", "CASE", "DOCKET", "CF",
+                     "PROB", "STATE", "ID", "IDENT", "COMMITMENT", "BOOKING", "GIVEN", "SURNAME"}
 
 
 def _cut_at_label(e: Entity, after: str) -> Entity:
@@ -333,6 +380,15 @@ def _split_disposition(desc: Entity) -> tuple[Entity, Entity | None]:
             return (Entity(desc.start, cut, "OFFENSE", desc.text[:m.start()], desc.agreement, desc.line),
                     Entity(desc.start + m.start(1), desc.end, "DISPOSITION", m.group(1), desc.agreement, desc.line))
     return desc, None
+
+
+def _custody_number(e: Entity, page: PageContext) -> str | None:
+    """An unlabelled number on a jail's or house of correction's list is the person's booking
+    number, unless it has a DOC commitment's letter (`W12345`) or a court docket's case type (`CR`)."""
+    if not page.jail or e.label not in ("DOCKET", "COMMIT_NO"):
+        return None
+    t = e.text.upper()
+    return None if re.match(r"[WFMC]-?\d", t) or re.search(r"\dCR|CR\d", t) else "booking_no"
 
 
 def _inside_sentence(e: Entity, ents: list[Entity]) -> bool:

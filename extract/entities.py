@@ -12,6 +12,9 @@ from extract.nlp.rules import rule_spans
 SHAPE_LABELS = {"DATE", "DOB", "STATUTE", "DOCKET", "SID", "PCF", "COMMIT_NO", "BOOKING_NO"}
 # Labels whose rule boundaries are better than the NER's when both read the same thing.
 RULE_BOUNDS = SHAPE_LABELS | {"FACILITY"}
+# Names of places, whose words either reader may cut short: the union of both readings (the
+# assembler trims words a place name ran on with).
+NAME_BOUNDS = {"FACILITY"}
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Entity:
     agreement: str  # "both", "ner", "rules" or "conflict" (the other side read another label)
     line: int = 0
     exact: bool = False  # NER and rules read the very same characters
+    shared: bool = False  # printed in a list's header, inherited by every item under it
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> float:
@@ -47,6 +51,8 @@ def reconcile(doc: Doc) -> list[Entity]:
             used_rules.add(i)
             # Exact shapes: take the rule's boundaries (the NER sometimes trims a trailing token).
             s2, e2 = (r[0], r[1]) if lab in RULE_BOUNDS else (s, e)
+            if lab in NAME_BOUNDS:  # `CHARLES STREET JAIL`: a rule shape may hold only the name's tail
+                s2, e2 = min(s, r[0]), max(e, r[1])
             out.append(Entity(s2, e2, lab, text[s2:e2], "both", exact=(s, e) == (r[0], r[1])))
         elif match:
             i, r = match[0]

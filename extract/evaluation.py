@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from extract.assemble import Evidence
+from extract.evidence import Evidence
 from extract.pipeline import Extracted
 
 CHARGE_KEYS = ("description", "statute", "offense_code", "disposition", "sentence")
@@ -51,8 +51,8 @@ class Score:
     per_layout: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     # (stated confidence, was it right) for every predicted value, for the reliability table
     calibration: list[tuple[float, bool]] = field(default_factory=list)
-    # (confidence group, evidence, was it right) to fit the confidence model
-    samples: list[tuple[str, Evidence, bool]] = field(default_factory=list)
+    # (field, confidence group, evidence, was it right) to fit the confidence model
+    samples: list[tuple[str, str, Evidence, bool]] = field(default_factory=list)
     records_true: int = 0
     records_pred: int = 0
     records_matched: int = 0
@@ -164,7 +164,7 @@ def _note(score: Score, layout: str, key: str, truth, pred, value, confidence, e
     ok = truth is not None and pred is not None and _same(truth, pred)
     if value is not None:
         score.calibration.append((confidence, ok))
-        score.samples.append((value.group, value.evidence, ok))
+        score.samples.append((key.split(".")[-1], value.group, value.evidence, ok))
     if not ok and errors is not None and (truth is not None or pred is not None):
         errors.append({"field": key, "truth": truth, "pred": pred, "read": value.text if value is not None else None})
 

@@ -17,6 +17,7 @@ from extract.geometry import PageGeometry
 from extract.nlp import rules as _rules  # noqa: F401  (registers the crosstrack_rules factory)
 from extract.nlp.tokenizer import customize
 from extract.offences import OffenceTable, load_offence_table
+from extract.page_context import PageContext
 from extract.segment import segment
 from models.page import PageText
 from models.record import Charge, FieldValue, RecordCandidate
@@ -86,9 +87,10 @@ class Extractor:
         for e in ents:
             e.line = geo.line_of(e.start)
         upper = geo.text.upper()
+        page = PageContext.of(geo.text)
         out = []
         for region in segment(ents, geo):
-            rec = self.assembler.assemble(region, geo, upper)
+            rec = self.assembler.assemble(region, geo, upper, page)
             if not rec.fields and not rec.charges:
                 continue
             if region.kind == "item" and not rec.charges and \
@@ -96,10 +98,10 @@ class Extractor:
                 continue  # a list line that gave nothing of its own (a column header): not a record
             conf = {}
             for k, v in rec.fields.items():
-                conf[f"fields.{k}"] = self.calibration.score(v.group, v.evidence)
+                conf[f"fields.{k}"] = self.calibration.score(k, v.group, v.evidence)
             for i, c in enumerate(rec.charges):
                 for k, v in c.items():
-                    conf[f"charges.{i}.{k}"] = self.calibration.score(v.group, v.evidence)
+                    conf[f"charges.{i}.{k}"] = self.calibration.score(k, v.group, v.evidence)
             lines = [region.first_line, region.last_line] + [e.line for e in region.shared]
             own = set(range(region.first_line, region.last_line + 1))
             own.update(geo.line_of(v.start) for v in _values(rec))

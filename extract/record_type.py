@@ -21,16 +21,17 @@ _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"WARRANT", "warrant"),
     (r"TRANSFER", "transfer"),
     (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b", "release"),
-    (r"COMMITMENT(?!\s*(?:NO\b|NUMBER|#))|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|MITTIMUS|\bREGISTER\b", "admission"),
+    (r"MITTIMUS|ORDER OF COMMITMENT", "sentencing"),  # a court's order committing a sentenced person
+    (r"(?<!COURT OF )COMMITMENT(?!\s*(?:NO\b|NUMBER|#))|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|RECEIVING (?:LOG|BOOK|RECORD)|\bREGISTER\b", "admission"),
     (r"BOOKING|\bINTAKE\b", "booking"),
     (r"ARRAIGNMENT|\bCOMPLAINT\b|LOCK-?UP LIST", "arraignment"),
-    (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP", "arrest"),
+    (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP|RAP SHEET", "arrest"),
 ]]
 # Movement-log abbreviations: only an item's own words, never a column header in the title.
 _ITEM_CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"\bXFER|\bTRANS\.|\bTRANSF", "transfer"),
-    (r"\bDISCH|\bREL(?:EASED|\.)?(?![A-Z])|\bPAROLED", "release"),
-    (r"\bREC'?D\b|\bRECEIVED|\bRETURNED|\bADM(?:ITTED|\.)", "admission"),
+    (r"\bDISCH|\bREL(?:EASED|\.)?(?![A-Z])|\bPAROLED|\bPAROLE\b(?!\s*(?:VIOL|REVO|WARRANT|HEARING|BOARD))", "release"),
+    (r"\bREC'?D\b|\bRECEIVED|\bRETURN(?:ED)?\b|\bRET\b|\bADM(?:ITTED|\.)|\bNEW COMMIT|\bCOMMIT\b", "admission"),
 ]] + _CUES
 _PAROLE_DECISION = re.compile(r"(?:DECISION|ACTION|FINDING)[ \t]*[:\-.]?[ \t]*([A-Z][A-Z .,\-/']{2,40})")
 
@@ -85,7 +86,10 @@ def _event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[d
         if t:
             return t
     t = _first_cue(head)
-    if t == "admission" and re.search(r"BOOKING|\bINTAKE\b", head):
+    if region.kind == "item" and t == "booking" and not re.search(r"BOOKING (?:LOG|LIST|SHEET)", head):
+        # A jail's intake log lists the people it received (a `BOOKING` column is their number).
+        return "admission"
+    if t == "admission" and region.kind != "item" and re.search(r"BOOKING|\bINTAKE\b", head):
         return "booking"  # "ADMISSION / BOOKING" sheets are the booking record
     if t:
         return t

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from extract.entities import Entity
 from extract.geometry import PageGeometry
 
@@ -75,6 +77,11 @@ def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
     return best
 
 
+def _median_gap(items: list[int]) -> int:
+    gaps = sorted(j - i for i, j in zip(items, items[1:]))
+    return gaps[(len(gaps) - 1) // 2] if gaps else 0
+
+
 def _case_line(ents: list[Entity] | None) -> bool:
     """A line that carries a case of its own (not the header's identity lines)."""
     labels = {e.label for e in ents or ()}
@@ -98,17 +105,26 @@ def segment(entities: list[Entity], geo: PageGeometry) -> list[Region]:
         by_line.setdefault(e.line, []).append(e)
     items = _list_items(by_line)
     keys = {_key(by_line[i]) for i in items}
-    if len(items) >= 2 and len(keys) >= len(items) * 0.8:
+    is_list = len(items) >= 2 and len(keys) >= len(items) * 0.8
+    # Items several lines apart are blocks (a rap sheet's arrests, a CORI's cases) whose lines that
+    # qualify as items may be any of theirs: the blocks' repeated opening label bounds them better.
+    blocks = _blocks(by_line, geo) if not is_list or _median_gap(items) > 1 else []
+    if is_list and len(blocks) < len(items):
         first = items[0]
-        shared = [e for e in entities if e.line < first and e.label in SHARED]
+        shared = _mark_shared([e for e in entities if e.line < first and e.label in SHARED])
         ends = [items[k + 1] - 1 for k in range(len(items) - 1)] + [_tail_end(by_line, items[-1], n_lines)]
         return [Region(i, end, [e for e in entities if i <= e.line <= end], shared, "item", first - 1 if first else None)
                 for i, end in zip(items, ends)]
-    blocks = _blocks(by_line, geo)
     if len(blocks) >= 2:
-        shared = [e for e in entities if e.line < blocks[0][0] and e.label in SHARED]
+        shared = _mark_shared([e for e in entities if e.line < blocks[0][0] and e.label in SHARED])
         return [Region(a, b, [e for e in entities if a <= e.line <= b], shared, "item", None) for a, b in blocks]
     return [Region(0, max(0, n_lines - 1), entities)]
+
+
+def _mark_shared(ents: list[Entity]) -> list[Entity]:
+    for e in ents:
+        e.shared = True
+    return ents
 
 
 CASE = {"OFFENSE", "STATUTE", "DISPOSITION"}
@@ -120,9 +136,10 @@ def _anchor_key(ents: list[Entity], geo: PageGeometry, line: int) -> str | None:
     if first is None:
         return None
     prev_end = max((e.end for e in ents if e.end <= first.start), default=geo.line_starts[line])
-    words = re.findall(r"[A-Za-z]+", geo.text[prev_end:first.start].upper())
-    # The label is the word next to the value (`MSP - CONCORD  DOA <date>`); prose words are not labels.
-    return words[-1] if words and words[-1] not in _PROSE else None
+    words = [w for w in re.findall(r"[A-Za-z]+", geo.text[prev_end:first.start].upper()) if w not in _PROSE]
+    # The label is the word next to the value (`MSP - CONCORD  DOA <date>`, `ARRESTED ON <date>`);
+    # prose words are not labels.
+    return words[-1] if words else None
 
 
 _PROSE = {"ON", "OF", "THE", "AND", "AT", "IN", "TO", "BY", "FROM", "DATED", "WAS", "IS", "FOR"}
@@ -147,23 +164,72 @@ def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[i
     for i, k in keyed.items():  # the earliest repeated label opens the blocks
         if counts[k] < 2:
             continue
-        starts = [j for j, kk in keyed.items() if kk == k]
+        starts = [j for j, kk in keyed.items() if kk == k or len(k) >= 4 and fuzz.ratio(kk, k) >= 75]  # `DATC` is `DATE`
         # A block whose opening value OCR could not read still has its label.
         label = re.compile(rf"\b{re.escape(k)}\b\s*[:.;#-]?\s*\S", re.I)
-        starts = sorted(set(starts) | {j for j in range(starts[0], len(geo.line_starts))
-                                       if label.search(geo.line_text(j))
-                                       and not any(e.label in CASE for e in by_line.get(j, ()))})
+        keyed_starts = set(starts)
+        starts = sorted(keyed_starts | {j for j in range(starts[0], len(geo.line_starts))
+                                        if label.search(geo.line_text(j))
+                                        and not any(e.label in CASE for e in by_line.get(j, ()))})
         if min(b - a for a, b in zip(starts, starts[1:])) < 2:
             continue
         if any(e.label in CASE for j in by_line if j < starts[0] for e in by_line[j]):
             continue  # a case read before the first block: the label repeats inside one record
-        starts = _snap_to_blank_lines(starts, geo)
-        span = max(b - a for a, b in zip(starts, starts[1:]))
-        last = max(j for j in by_line if j < starts[-1] + span)
-        bounds = list(zip(starts, [b - 1 for b in starts[1:]] + [last]))
-        if all(any(e.label in CASE for j in range(a, b + 1) for e in by_line.get(j, ())) for a, b in bounds):
+        shifted = _cycle_starts(starts, by_line, geo)
+        keyed_starts = {j - (starts[0] - shifted[0]) for j in keyed_starts}
+        starts = shifted
+        while len(starts) >= 2:
+            bounds = _bounds(by_line, _snap_to_blank_lines(starts, geo))
+            # A line found by its label alone that opens no case (`No Other Entries`) opens no block.
+            empty = [n for n, (a, b) in enumerate(bounds) if starts[n] not in keyed_starts and not _has_case(by_line, a, b)]
+            if not empty:
+                break
+            del starts[empty[0]]
+        if len(starts) >= 2 and all(_has_case(by_line, a, b) for a, b in bounds) and not _header_in_first(by_line, bounds):
             return bounds
     return []
+
+
+def _lead_words(line: int, by_line: dict[int, list[Entity]], geo: PageGeometry) -> str:
+    """The label words that open a line, before its first value (`TRIAL COURT`)."""
+    first = min((e.start for e in by_line.get(line, ())), default=None)
+    text = geo.line_text(line)
+    if first is not None:
+        text = text[:first - geo.line_starts[line]]
+    return " ".join(re.findall(r"[A-Za-z]{2,}", text.upper())[:3])
+
+
+def _cycle_starts(starts: list[int], by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[int]:
+    """Blocks that print the same labels in the same order (`Trial Court`, `Criminal No.`,
+    `Offense Desc`, ...) open at the first of them: while the line above every start opens with
+    one and the same label, the starts move up to it."""
+    for _ in range(3):
+        above = [s - 1 for s in starts]
+        if min(above) < 0 or any(b in starts for b in above):
+            break
+        labels = {_lead_words(b, by_line, geo) for b in above}
+        if len(labels) != 1 or not next(iter(labels)) or not all(b in by_line for b in above):
+            break
+        starts = above
+    return starts
+
+
+def _bounds(by_line: dict[int, list[Entity]], starts: list[int]) -> list[tuple[int, int]]:
+    span = max(b - a for a, b in zip(starts, starts[1:])) if len(starts) > 1 else 1
+    last = max(j for j in by_line if j < starts[-1] + span)
+    return list(zip(starts, [b - 1 for b in starts[1:]] + [max(last, starts[-1])]))
+
+
+def _header_in_first(by_line: dict[int, list[Entity]], bounds: list[tuple[int, int]]) -> bool:
+    """The subject's name or birth date inside the first block only: a form's header and its body
+    (`Indictment No.` ... `Incident No.`), not a list of cases under a header."""
+    def who(a: int, b: int) -> bool:
+        return any(e.label in ("PERSON", "DOB") for j in range(a, b + 1) for e in by_line.get(j, ()))
+    return who(*bounds[0]) and not any(who(a, b) for a, b in bounds[1:])
+
+
+def _has_case(by_line: dict[int, list[Entity]], a: int, b: int) -> bool:
+    return any(e.label in CASE for j in range(a, b + 1) for e in by_line.get(j, ()))
 
 
 def _tail_end(by_line: dict[int, list[Entity]], last_item: int, n_lines: int) -> int:

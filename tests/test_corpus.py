@@ -238,3 +238,20 @@ def test_alignment_with_project_tokenizer():
     to_spacy(docs, nlp, st, report=False)
     assert st.spans > 3000
     assert st.fail_rate <= 0.005, (st.fail_rate, st.examples[:10])
+
+
+def test_a_sentence_that_is_a_finding_carries_its_disposition():
+    """Train forms that print no findings still name one when the sentence is a CWOF or a filing."""
+    docs = generate(len(FAMILIES) * 30, "train", seed=11, noise=0.0)
+    seen = 0
+    for d in docs:
+        if d.family not in {"hoc_booking", "commitment_log", "jail_register", "inmate_face_sheet", "doc_commitment_card"}:
+            continue
+        for r in d.records:
+            for c in r.charges:
+                if c.sentence is not None and c.sentence["type"] in ("cwof", "filed"):
+                    seen += 1
+                    assert c.disposition == c.sentence["type"], (d.layout, c)
+                elif c.sentence is not None:
+                    assert c.disposition is None, (d.layout, c)  # a term says nothing of the finding
+    assert seen >= 5

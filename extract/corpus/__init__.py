@@ -21,6 +21,11 @@ Event-type conventions (every train family follows them):
 Held-out families follow the same conventions (`clerk_index_card` lines -> `disposition`,
 `parole_warrant` -> `warrant` or, when the notice prints PAROLE REVOKED, `parole_revoked`).
 
+Disposition truth: a form that prints no findings (a booking sheet, a register, a face sheet) has
+none, except where its sentence column is itself a finding (`CONT W/O FINDING 6 MOS.`, `PLACED ON
+FILE`): then the charge's disposition (`cwof`, `filed`) is on the page and in the truth (train
+families only; `kit.ChargeSpec.truth`).
+
 Sentence truth dicts use SENTENCE_KEYS (type, min, max, to_serve, probation, suspended,
 concurrent, from_and_after, life, fine); durations ISO 8601 with months kept as months.
 

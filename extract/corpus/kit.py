@@ -771,9 +771,12 @@ class ChargeSpec:
 
     def truth(self, statute: str | None, *, dispo: bool = True, sentence: bool = True,
               description: bool = True) -> TruthCharge:
+        # A form that prints no findings still names one when its sentence is a CWOF or a filing
+        # (`CONT W/O FINDING 6 MOS.`, `PLACED ON FILE`): the disposition is on the page (train only).
+        legible = VARIETY and sentence and self.dispo in ("CWOF", "FILED") and bool(self.sentence_text)
         return TruthCharge(description=self.off.description if description else None,
                            statute=statute, offense_code=self.off.code,
-                           disposition=DISPO_CANON[self.dispo] if (dispo and self.dispo) else None,
+                           disposition=DISPO_CANON[self.dispo] if ((dispo or legible) and self.dispo) else None,
                            sentence=self.sentence if (sentence and self.sentence_text) else None)
 
 

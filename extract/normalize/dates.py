@@ -52,8 +52,25 @@ _FIND = re.compile(
 
 
 def normalize_date(text: str, *, before: dt.date | None = None, after: dt.date | None = None,
-                   role: str | None = None) -> Normalized[str]:
-    """`03/14/52`, `14-MAR-52`, `MAR. l4, 1952`, `1952-03-14`, `031452` ... -> `1952-03-14`."""
+                   role: str | None = None, era: int | None = None) -> Normalized[str]:
+    """`03/14/52`, `14-MAR-52`, `MAR. l4, 1952`, `1952-03-14`, `031452` ... -> `1952-03-14`.
+
+    `era`: a year the page prints in full (a register's `AUGUST 2000`); a two-digit year that
+    context leaves to either century takes the one nearer it (`8-19-00` on that page is 2000)."""
+    r = _normalize(text, before, after, role)
+    if era is not None and r.ok and _ASSUMED in r.note:
+        y, rest = int(r.value[:4]), r.value[4:]
+        alt = y + 100
+        if abs(alt - era) < abs(y - era) and alt <= era + 10 and _valid(alt, int(rest[1:3]), int(rest[4:6])) \
+                and dt.date(alt, int(rest[1:3]), int(rest[4:6])) <= (before or dt.date.today()):
+            r = good(f"{alt:04d}{rest}", r.certainty, r.note.replace(_ASSUMED, "century from the page"))
+    return r
+
+
+_ASSUMED = "century assumed 19xx"
+
+
+def _normalize(text: str, before: dt.date | None, after: dt.date | None, role: str | None) -> Normalized[str]:
     if not text or not text.strip():
         return fail("empty")
     m = _CLEAN.fullmatch(text)
@@ -248,7 +265,7 @@ def _century(yy: int, m: int, d: int, role, before, after) -> tuple[int, float, 
     if len(fits) == 1:
         return fits[0], 1.0, ""
     if fits:  # both centuries possible: the archive's era decides
-        return fits[0], 0.9, "century assumed 19xx"
+        return fits[0], 0.9, _ASSUMED
     return cands[0][0], 0.3, "conflicts with context"
 
 

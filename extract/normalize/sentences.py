@@ -174,10 +174,26 @@ def _prepare(text: str) -> tuple[str, int]:
         repairs += sum(a != b for a, b in zip(m.group(1), fixed))
         return "$" + fixed
 
+    def place(m: re.Match) -> str:
+        nonlocal repairs
+        repairs += 1
+        return _PLACE_FIXES[next(k for k, g in enumerate(m.groups()) if g is not None)]
+
     s = _MONEY.sub(money, s)
     s = _OCR_WORD.sub(word, s)
     s = _OCR_NUM.sub(num, s)
+    s = _PLACE_OCR.sub(place, s)
     return s, repairs
+
+
+# Institution words as OCR damages them (H read as N, a letter lost, a space lost or a dot read as
+# a comma): `NOC`, `H.O,C`, `HOUSF OF`, `HOUSEOF CORR`, `JAl`, `JAL`, `PRlSON`, `(INET.)`.
+_PLACE_OCR = re.compile(r"(?<![A-Z])(N\.?O\.?C|H\.O,C|H,O\.C|\.O\.C|H\.O\.?(?=\s|,|$)|HO(?=,))(?![A-Z])|"
+                        r"(?<![A-Z])(HOUS[EF]\s*OF|HOUSF|NOUSE\s*OF|HOUSEOF)(?=\s*(?:CORR|C))|"
+                        r"(?<![A-Z])(JA(?:L|I[1|I]|[1|]L))(?![A-Z])|"
+                        r"(?<![A-Z])(PR[1|L]SON|PRIS0N)(?![A-Z])|"
+                        r"(?<![A-Z])(INET|IN0ET|INOET|NDET)(?=[\s.)]|$)")
+_PLACE_FIXES = ("HOC", "HOUSE OF", "JAIL", "PRISON", "INDET")
 
 
 def _type(s: str, out: dict, ranged: bool, cwof: bool, term: bool) -> str:
