@@ -397,4 +397,4 @@ def bench_extract(
 
 
 # The repository's commands live beside this module; importing them registers them on `app`.
-from . import cli_link, cli_repo, cli_review, cli_routing, cli_run, cli_synth, cli_views  # noqa: E402,F401
+from . import cli_link, cli_portal, cli_repo, cli_review, cli_routing, cli_run, cli_synth, cli_views  # noqa: E402,F401

@@ -7,12 +7,13 @@ from __future__ import annotations
 from sqlalchemy import Engine, String, inspect, text
 
 from .errors import ConfigError
-from .schema import AuditEntry
+from .schema import AuditEntry, LoginFailure, PortalSession, PortalUser
 from .views import PUBLIC_TABLES, RESTRICTED_VIEW, create_views
 
 PUBLIC = "crosstrack_public"
 CLEARED = "crosstrack_cleared"
 ROLES = (PUBLIC, CLEARED)
+PORTAL_TABLES = tuple(t.__tablename__ for t in (PortalUser, PortalSession, LoginFailure))
 
 
 def _literal(engine: Engine, value: str) -> str:
@@ -40,6 +41,10 @@ def apply_roles(engine: Engine, passwords: dict[str, str] | None = None) -> dict
         conn.execute(text(f"GRANT SELECT ON {', '.join(PUBLIC_TABLES)} TO {PUBLIC}"))
         conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {CLEARED}"))
         conn.execute(text(f"GRANT INSERT ON {audit} TO {CLEARED}"))
+        # the portal's accounts and sessions are for the portal alone (its own database user)
+        portal = [t for t in PORTAL_TABLES if t in inspect(conn).get_table_names()]
+        if portal:
+            conn.execute(text(f"REVOKE ALL ON {', '.join(portal)} FROM {CLEARED}"))
         seq = conn.execute(text(f"SELECT pg_get_serial_sequence('{audit}', 'id')")).scalar()
         if seq:
             conn.execute(text(f"GRANT USAGE ON SEQUENCE {seq} TO {CLEARED}"))

@@ -24,21 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FRAMES = (("court_docket", 31), ("doc_commitment_card", 32), ("probation_card", 33), ("court_docket", 34))
 
 
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    """Prefect's state in a scratch folder and one temporary Prefect server for every flow here."""
-    scratch = tmp_path_factory.mktemp("prefect")
-    with pytest.MonkeyPatch.context() as mp:
-        for k, v in {"PREFECT_HOME": str(scratch), "PREFECT_RESULTS_LOCAL_STORAGE_PATH": str(scratch / "storage"),
-                     "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
-                     "PREFECT_LOGGING_LEVEL": "WARNING"}.items():
-            mp.setenv(k, v)
-        from prefect.settings import PREFECT_API_URL
-        from prefect.testing.utilities import prefect_test_harness
-        with prefect_test_harness(server_startup_timeout=180):
-            yield PREFECT_API_URL.value()
-
-
 def _frames(out: Path, which=FRAMES) -> list[dict]:
     return [make_item(out, i, "frame", seed, layout=layout, font="Courier Prime", degradations=[], fmt="png")
             for i, (layout, seed) in enumerate(which)]
