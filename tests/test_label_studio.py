@@ -228,8 +228,11 @@ def test_run_pushes_review_tasks_and_sync_merges_what_reviewers_finished(label_s
     from digitize.samplegen.dataset import make_item
     from review.policy import RoutingPolicy, save_policy
 
+    import hashlib
+
     docs = tmp_path / "docs"
-    make_item(docs, 0, "pdf_text", 77)  # a document of its own: its records are no other test's tasks
+    made = make_item(docs, 0, "pdf_text", 77)  # a document of its own: its records are no other test's tasks
+    sha = hashlib.sha256((docs / made["file"]).read_bytes()).hexdigest()
     strict = save_policy(RoutingPolicy(default_threshold=0.999, audit_rate=0.0, audit_seed="s"), tmp_path / "strict.toml")
     env = {"CROSSTRACK_REVIEW_POLICY": str(strict)}
     run = label_studio.crosstrack("run", str(docs), "--batch", "loop", extra_env=env)
@@ -238,7 +241,8 @@ def test_run_pushes_review_tasks_and_sync_merges_what_reviewers_finished(label_s
     assert s["review"] >= 1 and s["pushed"] == s["review"] + s["audit"] and s["merged"]["inserted"] == s["auto"]
     with label_studio.client() as c:
         project = c.find_project(PROJECT_TITLE)["id"]
-        open_tasks = [c.task(t["id"]) for t in c.tasks(project) if not t.get("total_annotations")]
+        open_tasks = [c.task(t["id"]) for t in c.tasks(project) if t["data"]["key"].startswith(sha)]
+        assert len(open_tasks) == s["pushed"] and not any(t.get("total_annotations") for t in open_tasks)
         for task in open_tasks:
             c.annotate(task["id"], reviewed(task, {}))  # the reviewer accepts the machine's values
     synced = label_studio.crosstrack("run", "--sync", extra_env=env)
