@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, select, update
 
 from .schema import Batch, BatchDocument, StageRun
 
@@ -130,13 +130,3 @@ def batch_status(engine: Engine, batch_id: str | None = None) -> list[BatchStatu
         for (bid, stage), c in sums.items():
             batches[bid].counts[stage] = dict(c)
     return list(batches.values())
-
-
-def latest_batch(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return conn.execute(select(BATCH.c.id).order_by(BATCH.c.updated_at.desc()).limit(1)).scalar()
-
-
-def count_batches(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(BATCH)).scalar_one()
