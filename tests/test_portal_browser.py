@@ -59,7 +59,7 @@ def signed_in(browser, server, role: str):
     return context, page
 
 
-def test_public_analyst_opens_a_trend_chart_and_downloads_a_dataset(browser, analyst_portal, shots, tmp_path):  # noqa: F811
+def test_public_analyst_opens_a_trend_chart_and_downloads_a_dataset(browser, analyst_portal, shots, tmp_path):
     context, page = signed_in(browser, analyst_portal, "analyst_public")
     try:
         assert page.url.endswith("/public")
@@ -100,7 +100,7 @@ def test_public_analyst_opens_a_trend_chart_and_downloads_a_dataset(browser, ana
         context.close()
 
 
-def test_cleared_analyst_opens_a_timeline_and_the_audit_log_shows_it(browser, analyst_portal, shots, tmp_path):  # noqa: F811
+def test_cleared_analyst_opens_a_timeline_and_the_audit_log_shows_it(browser, analyst_portal, shots, tmp_path):
     engine = make_engine(f"sqlite:///{analyst_portal.settings.home / 'crosstrack.db'}")
     stored = merge_stored_page(analyst_portal.settings, engine, tmp_path)
     with engine.connect() as conn:  # someone with many events, and a SID they were read under
@@ -148,7 +148,7 @@ def test_cleared_analyst_opens_a_timeline_and_the_audit_log_shows_it(browser, an
         context.close()
 
 
-def test_public_analyst_is_refused_a_restricted_page(browser, analyst_portal, shots):  # noqa: F811
+def test_public_analyst_is_refused_a_restricted_page(browser, analyst_portal, shots):
     context, page = signed_in(browser, analyst_portal, "analyst_public")
     try:
         assert "Search people" not in page.locator("header nav").inner_text()  # not offered
@@ -163,7 +163,7 @@ def test_public_analyst_is_refused_a_restricted_page(browser, analyst_portal, sh
         context.close()
 
 
-def test_archivist_uploads_a_batch_and_sees_it_finish_with_the_bad_file_explained(browser, analyst_portal, shots,  # noqa: F811
+def test_archivist_uploads_a_batch_and_sees_it_finish_with_the_bad_file_explained(browser, analyst_portal, shots,
                                                                                   prefect_api):
     context, page = signed_in(browser, analyst_portal, "archivist")
     try:

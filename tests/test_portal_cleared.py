@@ -21,21 +21,21 @@ from tests.portal_data import BOX, DOCKET, NAME, SID, merge_stored_page
 
 
 @pytest.fixture(scope="module")
-def engine(analyst_portal):  # noqa: F811
+def engine(analyst_portal):
     e = make_engine(f"sqlite:///{analyst_portal.settings.home / 'crosstrack.db'}")
     yield e
     e.dispose()
 
 
 @pytest.fixture(scope="module")
-def cleared(analyst_portal):  # noqa: F811
+def cleared(analyst_portal):
     c = analyst_portal.client("analyst_cleared")
     yield c
     c.close()
 
 
 @pytest.fixture(scope="module")
-def stored_event(analyst_portal, engine, tmp_path_factory) -> dict:  # noqa: F811
+def stored_event(analyst_portal, engine, tmp_path_factory) -> dict:
     return merge_stored_page(analyst_portal.settings, engine, tmp_path_factory.mktemp("region"))
 
 
@@ -112,7 +112,7 @@ def test_region_image_is_the_stored_page_cut_at_the_box(cleared, engine, stored_
     assert "B0042" in page.text and "reviewed by reviewer-7" in page.text
 
 
-def test_region_image_refused_when_it_cannot_be_shown(cleared, engine, stored_event, analyst_portal):  # noqa: F811
+def test_region_image_refused_when_it_cannot_be_shown(cleared, engine, stored_event, analyst_portal):
     with engine.connect() as conn:  # a synthetic record: no box was recorded
         synthetic = conn.execute(sa.select(Event.id).where(Event.docket.is_not(None)).limit(1)).scalar()
     r = cleared.get(f"/api/cleared/region/{synthetic}.png")
@@ -129,7 +129,7 @@ def test_region_image_refused_when_it_cannot_be_shown(cleared, engine, stored_ev
     assert cleared.get("/api/cleared/region/987654321.png").status_code == 404
 
 
-def test_admin_may_read_restricted_and_reviewer_may_not(analyst_portal, stored_event):  # noqa: F811
+def test_admin_may_read_restricted_and_reviewer_may_not(analyst_portal, stored_event):
     with closing(analyst_portal.client("admin")) as admin:
         assert admin.get(f"/api/cleared/person/{stored_event['person_id']}").status_code == 200
     with closing(analyst_portal.client("reviewer")) as reviewer:

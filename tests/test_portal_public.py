@@ -24,14 +24,14 @@ T = privacy.THRESHOLD
 
 
 @pytest.fixture(scope="module")
-def engine(analyst_portal):  # noqa: F811
+def engine(analyst_portal):
     e = make_engine(f"sqlite:///{analyst_portal.settings.home / 'crosstrack.db'}")
     yield e
     e.dispose()
 
 
 @pytest.fixture(scope="module")
-def public(analyst_portal):  # noqa: F811
+def public(analyst_portal):
     c = analyst_portal.client("analyst_public")
     yield c
     c.close()
@@ -178,7 +178,7 @@ def _restricted_routes(app) -> list[str]:
     return [p.replace("{person_id}", "1").replace("{event_id}", "1") for p in paths]
 
 
-def test_public_user_is_refused_every_restricted_route(analyst_portal, public):  # noqa: F811
+def test_public_user_is_refused_every_restricted_route(analyst_portal, public):
     for path in _restricted_routes(analyst_portal.app):
         r = public.get(path, params={"q": "MA7654321"})
         assert r.status_code == 403, (path, r.status_code)
@@ -193,7 +193,7 @@ def test_public_user_is_refused_every_restricted_route(analyst_portal, public): 
             assert c.get("/api/public/trend").status_code == 403
 
 
-def test_public_routes_read_only_the_public_tables(analyst_portal, public):  # noqa: F811
+def test_public_routes_read_only_the_public_tables(analyst_portal, public):
     """Serve the public routes through a connection on which SQLite itself refuses every read of a
     table but anon_events and agg_counts: they all still answer."""
     db = analyst_portal.settings.home / "crosstrack.db"
