@@ -18,6 +18,8 @@ class Settings(BaseModel):
     max_pixels: int = Field(description="images with more pixels are rejected as decompression bombs (CROSSTRACK_MAX_PIXELS)")
     ocr_engine: str = Field(description="default OCR engine (CROSSTRACK_OCR_ENGINE)")
     database_url: str | None = Field(None, description="the repository (CROSSTRACK_DATABASE_URL); default a SQLite file in home")
+    public_database_url: str | None = Field(None, description="what the portal's public pages connect with "
+                                            "(CROSSTRACK_PUBLIC_DATABASE_URL: on PostgreSQL, as crosstrack_public); default the repository's")
     ls_url: str = Field("http://127.0.0.1:8089", description="the Label Studio server `review serve` runs (CROSSTRACK_LS_URL)")
     ls_token: str | None = Field(None, description="its admin API token (CROSSTRACK_LS_TOKEN); default one generated and kept in its data dir")
     ls_user: str = Field("admin@crosstrack.local", description="its admin user, an email (CROSSTRACK_LS_USER)")
@@ -32,6 +34,7 @@ class Settings(BaseModel):
             max_pixels=int(_env("MAX_PIXELS", str(300_000_000))),
             ocr_engine=_env("OCR_ENGINE", "ppocr"),
             database_url=_env("DATABASE_URL", "") or None,
+            public_database_url=_env("PUBLIC_DATABASE_URL", "") or None,
             ls_url=_env("LS_URL", "http://127.0.0.1:8089"),
             ls_token=_env("LS_TOKEN", "") or None,
             ls_user=_env("LS_USER", "admin@crosstrack.local"),

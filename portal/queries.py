@@ -17,9 +17,6 @@ from models import audit, privacy, views
 from models.errors import ViewError, ViewsNotBuiltError
 from models.schema import Document, Event, Extraction, Identity, Page, Region, Review
 
-# On PostgreSQL the public pages can connect as crosstrack_public (models/pg_roles.py), so the
-# database itself refuses them the restricted tables; default: the repository's own URL.
-PUBLIC_URL_ENV = "CROSSTRACK_PUBLIC_DATABASE_URL"
 MAX_FILTERS = 2  # a cohort is a slice of a table over up to four dimensions
 MIN_K = privacy.K  # public downloads may ask for more anonymity, never less
 DOCKET = re.compile(r"^\d{4}[A-Z]{2,3}\d{4,8}$")

@@ -5,7 +5,6 @@ timeline, the standard reports as pages, CSV and PDF, and the k-anonymous datase
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -50,7 +49,7 @@ def public_engine(request: Request):
     CROSSTRACK_PUBLIC_DATABASE_URL names one (built once per app), else the app's engine."""
     state = request.app.state
     if not hasattr(state, "public_engine"):
-        url = os.environ.get(queries.PUBLIC_URL_ENV)
+        url = state.settings.public_database_url
         state.public_engine = make_engine(url) if url else engine_of(request)
     return state.public_engine
 

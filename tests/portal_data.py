@@ -15,7 +15,7 @@ NAME, SID, DOCKET = "QUINCEY, ZEBEDIAH", "MA0424242", "2499CR004242"
 BOX = (70.0, 166.0, 820.0, 212.0)  # the third typed line of tests.conftest.typed_page, in its pixels
 
 
-def load_state(home: Path, work: Path, people: int = 300, seed: int = 1) -> dict:
+def load_state(home: Path, work: Path, people: int = 300, seed: int = 1, url: str | None = None) -> dict:
     from flows.cli_repo import ensure_repository
     from models.db import make_engine
     from models.merge import merge_lines, numbered_lines
@@ -24,7 +24,7 @@ def load_state(home: Path, work: Path, people: int = 300, seed: int = 1) -> dict
     from models.views import refresh_views
 
     state = write_state(work, people, seed, workers=1)
-    engine = make_engine(f"sqlite:///{home / 'crosstrack.db'}")
+    engine = make_engine(url or f"sqlite:///{home / 'crosstrack.db'}")
     ensure_repository(engine)
     merged = merge_lines(engine, numbered_lines(Path(state["verified"])))
     refreshed = refresh_views(engine, pseudonym_key(home))

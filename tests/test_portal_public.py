@@ -273,3 +273,39 @@ def test_table_cache_serves_cohorts_until_the_views_are_refreshed(tmp_path):
     assert after.table.counts[-1] == direct_counts(engine, "county", {"gender": "F"})["Suffolk"]
     assert after.table.counts[-1] > one.table.counts[-1]
     engine.dispose()
+
+
+def test_on_postgresql_the_public_pages_read_as_crosstrack_public(pg_cluster, tmp_path):
+    """With CROSSTRACK_PUBLIC_DATABASE_URL naming the crosstrack_public role, the public pages and
+    API answer from the anonymized tables, and their connection cannot read a restricted table."""
+    import sqlalchemy.exc
+    from sqlalchemy import text
+
+    from models import pg_roles
+    from tests.portal import portal_settings, running_portal
+    from tests.portal_data import load_state
+
+    url = pg_cluster.create_database("portal_public")
+    load_state(tmp_path / "home", tmp_path / "synth", people=80, url=url)
+    owner = make_engine(url)
+    pg_roles.apply_roles(owner)
+    owner.dispose()
+    public_url = pg_cluster.url("portal_public", user=pg_roles.PUBLIC)
+    settings = portal_settings(tmp_path / "home", database_url=url, public_database_url=public_url)
+    with running_portal(settings) as server:
+        c = server.client("analyst_public")
+        for path in ("/api/public/trend?by=year", "/api/public/reports/admissions-releases", "/public"):
+            assert c.get(path).status_code == 200, path
+        cells = c.get("/api/public/trend?by=event_type").json()["cells"]
+        assert cells and all(cell["n"] is None or cell["n"] >= T for cell in cells)
+        owner = make_engine(url)
+        with owner.connect() as conn:  # the portal's pool holds the public role's connection open
+            users = conn.execute(text("SELECT usename FROM pg_stat_activity WHERE datname = 'portal_public'")).scalars().all()
+        owner.dispose()
+        assert pg_roles.PUBLIC in users
+    public = make_engine(public_url)
+    with public.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM anon_events")).scalar_one() > 0
+    with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"), public.connect() as conn:
+        conn.execute(text("SELECT count(*) FROM events"))
+    public.dispose()
