@@ -129,3 +129,20 @@ class ViewsNotBuiltError(CrosstrackError):
 class NotClearedError(CrosstrackError):
     exit_code = ExitCode.bad_args
     message = "the restricted view needs a cleared role (--role analyst_cleared)"
+
+
+class LabelStudioError(CrosstrackError):
+    message = "Label Studio refused a request: see its log in <home>/label-studio/server.log"
+
+
+class LabelStudioDownError(LabelStudioError):
+    exit_code = ExitCode.missing_dependency
+    message = "Label Studio does not answer: start it with `crosstrack review serve`"
+
+
+class LabelStudioStartError(LabelStudioError):
+    message = "Label Studio did not start: see <home>/label-studio/server.log"
+
+
+class PortTakenError(ConfigError):
+    message = "the Label Studio port is taken by another program"

@@ -10,8 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from models.errors import LabelStudioError
 from models.settings import Settings
-from review.ls_client import Client, LabelStudioError
+from review.ls_client import Client
 
 from . import auth
 from .web import render, settings_of

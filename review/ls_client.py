@@ -12,21 +12,11 @@ from typing import Any
 
 import httpx
 
-from models.errors import CrosstrackError, ExitCode
+from models.errors import LabelStudioDownError, LabelStudioError
 
 TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 PAGE = 500
 EXPORT_BATCH = 200  # task ids per export request (they travel in the URL)
-
-
-class LabelStudioError(CrosstrackError):
-    exit_code = ExitCode.other
-    message = "Label Studio refused a request: see its log in <home>/label-studio/server.log"
-
-
-class LabelStudioDownError(LabelStudioError):
-    exit_code = ExitCode.missing_dependency
-    message = "Label Studio does not answer: start it with `crosstrack review serve`"
 
 
 class Client:

@@ -28,10 +28,11 @@ from urllib.parse import urlparse
 import httpx
 import psutil
 
-from models.errors import ConfigError, MissingDependencyError
+from models.errors import (ConfigError, LabelStudioError, LabelStudioStartError, MissingDependencyError,
+                           PortTakenError)
 from models.settings import Settings
 
-from .ls_client import Client, LabelStudioError
+from .ls_client import Client
 
 LS_VENV = Path(__file__).resolve().parent.parent / ".venv-ls"
 START_TIMEOUT = 240.0  # a first start migrates a new database: ~40 s on two busy cores
@@ -44,14 +45,6 @@ _BANNED = ("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "172.16
            "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:20::/28",
            "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "ff00::/8")
 _LOOPBACK_BUT_OURS = [str(n) for n in ipaddress.ip_network("127.0.0.0/8").address_exclude(ipaddress.ip_network("127.0.0.1/32"))]
-
-
-class PortTakenError(ConfigError):
-    message = "the Label Studio port is taken by another program"
-
-
-class LabelStudioStartError(LabelStudioError):
-    message = "Label Studio did not start: see <home>/label-studio/server.log"
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digitize.store import write_atomic
+from models.errors import LabelStudioError
 from models.settings import Settings
 
 from . import ls_store
 from .corrections import NotAReview, apply_review
-from .ls_client import Client, LabelStudioError
+from .ls_client import Client
 from .ls_config import PROJECT_TITLE
 from .ls_server import client
 from .ls_tasks import verified

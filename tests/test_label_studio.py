@@ -19,7 +19,8 @@ import pytest
 from models.verified import VerifiedRecord
 from review import ls_server
 from review.ls_config import PROJECT_TITLE
-from review.ls_server import PortTakenError, serve, stop_receiver
+from models.errors import PortTakenError
+from review.ls_server import serve, stop_receiver
 from review.ls_sync import pull
 from review.ls_tasks import push
 from review.routing import record_key, route_records
