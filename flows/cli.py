@@ -116,7 +116,7 @@ def demo(
     """The main job: the sample batch end to end under Prefect (digitize, extract, route, merge the
     auto-accepted), its review tasks in Label Studio, and how to look at the result."""
     from . import prefect_env
-    from .cli_run import STAGE_ORDER, ingest_batch, run_batch, summary, task_runner
+    from .cli_run import ingest_batch, run_with_progress, summary, task_runner
     from .report import print_run
 
     settings = Settings.from_env()
@@ -131,13 +131,8 @@ def demo(
             from review.ls_server import serve
             with err.status("starting Label Studio (a first start sets up its database: about a minute)"):
                 server = serve(settings)
-        n = len({e.sha256 for e in batch.stored})
-        with progress() as bar:
-            bars = {s: bar.add_task(s, total=n) for s in STAGE_ORDER}
-            status = run_batch(settings, batch.batch_id, engine or settings.ocr_engine, review, task_runner(False, None, None),
-                               lambda done: [bar.update(bars[s], completed=done.get(s, 0)) for s in STAGE_ORDER])
-            for s in STAGE_ORDER:
-                bar.update(bars[s], completed=status["done"].get(s, 0))
+        status = run_with_progress(settings, batch.batch_id, len({e.sha256 for e in batch.stored}),
+                                   engine or settings.ocr_engine, review, task_runner(False, None, None))
     except CrosstrackError as e:
         _fail(e)
     result = summary(status)

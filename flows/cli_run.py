@@ -64,6 +64,20 @@ def run_batch(settings: Settings, batch_id: str, engine: str, review: bool, runn
             watcher.join()
 
 
+def run_with_progress(settings: Settings, batch_id: str, documents: int, engine: str, review: bool, runner) -> dict:
+    """`run_batch` with a rich progress bar per stage, each counting documents done."""
+    with progress() as bar:
+        bars = {s: bar.add_task(s, total=documents) for s in STAGE_ORDER}
+
+        def show(done: dict[str, int]) -> None:
+            for s in STAGE_ORDER:
+                bar.update(bars[s], completed=done.get(s, 0))
+
+        status = run_batch(settings, batch_id, engine, review, runner, show)
+        show(status["done"])
+    return status
+
+
 def ingest_batch(settings: Settings, paths: list[Path], manifest: Path | None, batch: str | None):
     """Intake, then the batch and its files recorded in the repository (upgraded first when behind)."""
     from digitize.intake import ingest
@@ -121,14 +135,8 @@ def run_cmd(
     try:
         if paths or manifest is not None:
             ingested = ingest_batch(settings, list(paths or []), manifest, batch)
-            n = len({e.sha256 for e in ingested.stored})
-            with progress() as bar:
-                bars = {s: bar.add_task(s, total=n) for s in STAGE_ORDER}
-                status = run_batch(settings, ingested.batch_id, engine or settings.ocr_engine, review,
-                                   task_runner(dask, dask_address, workers),
-                                   lambda done: [bar.update(bars[s], completed=done.get(s, 0)) for s in STAGE_ORDER])
-                for s in STAGE_ORDER:
-                    bar.update(bars[s], completed=status["done"].get(s, 0))
+            status = run_with_progress(settings, ingested.batch_id, len({e.sha256 for e in ingested.stored}),
+                                       engine or settings.ocr_engine, review, task_runner(dask, dask_address, workers))
             out = summary(status)
         if sync:
             from .pipeline import sync_reviews_flow

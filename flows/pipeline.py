@@ -39,11 +39,15 @@ OCR_VERSION = "1"  # part of the OCR cache key: bump when cleanup or OCR output 
 WINDOW = 4  # documents whose frames are queued for OCR at once: bounds the images held in memory
 
 
+class StageFailed(Exception):
+    """A document stage failed for good; its reason is already recorded."""
+
+
 def _may_pass(task, task_run, state) -> bool:
     """Retry what may pass on a second try; a file that is unreadable stays unreadable."""
     try:
         state.result()
-    except (RejectedFileError, ConfigError):
+    except (RejectedFileError, ConfigError, StageFailed):
         return False
     except Exception:
         return True
@@ -66,10 +70,6 @@ def _frame_key(ctx, params: dict) -> str:
 ocr_task = task(stages.ocr_region, name="ocr", tags=["ocr"], retries=2,
                 retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_condition_fn=_may_pass,
                 persist_result=True, cache_key_fn=_frame_key, task_run_name="ocr {region.sha256:.12} p{region.page}")
-
-
-class StageFailed(Exception):
-    """A document stage failed for good; its reason is already recorded."""
 
 
 def _document(entry: BatchEntry, settings: Settings, engine: str, review: bool, batch_id: str) -> list[str]:
@@ -99,20 +99,10 @@ def _document(entry: BatchEntry, settings: Settings, engine: str, review: bool, 
     return ran
 
 
-def _transient(task, task_run, state) -> bool:
-    try:
-        state.result()
-    except StageFailed:
-        return False
-    except Exception:
-        return True
-    return False
-
-
 # One task per document after OCR (its stages' outcomes are recorded by stage): a task run costs
 # a few API round trips, and three per document were a tenth of the run time on typed frames.
 document_task = task(_document, name="document", retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=1),
-                     retry_condition_fn=_transient, task_run_name="document {entry.sha256:.12}")
+                     retry_condition_fn=_may_pass, task_run_name="document {entry.sha256:.12}")
 
 
 # ---- route and merge: plain functions (also what `bench run` calls directly) ----------------------
