@@ -22,6 +22,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
+from sqlalchemy import Engine
 
 from digitize.intake import BatchEntry, BatchManifest
 from digitize.reader import ReadOptions, Region
@@ -79,23 +80,26 @@ def _document(entry: BatchEntry, settings: Settings, engine: str, review: bool, 
     have = batches.done_stages(db, batch_id)[entry.sha256]
     steps = (("extract", lambda: {"records": len(stages.extract_document(entry, settings, engine))}),
              ("route", lambda: route_document(entry, settings, engine, review)),
-             ("merge", lambda: merge_document(entry, settings)))
+             ("merge", lambda: merge_document(entry, settings, db)))
     ran = []
-    for stage, run in steps:
-        if stage in have and _output_exists(settings, entry, stage, engine):
-            continue
-        try:
-            counts = run()
-        except (RejectedFileError, ConfigError) as e:  # will not pass on a retry
-            batches.record_stage(db, batch_id, entry.sha256, stage, "failed", error=e.reason)
-            raise StageFailed(e.reason) from e
-        except Exception as e:
-            why = e.reason if isinstance(e, CrosstrackError) else _why(e)
-            batches.record_stage(db, batch_id, entry.sha256, stage, "failed", error=why)
-            e.recorded = True  # type: ignore[attr-defined]
-            raise
-        batches.record_stage(db, batch_id, entry.sha256, stage, "done", counts)
-        ran.append(stage)
+    try:
+        for stage, run in steps:
+            if stage in have and _output_exists(settings, entry, stage, engine):
+                continue
+            try:
+                counts = run()
+            except (RejectedFileError, ConfigError) as e:  # will not pass on a retry
+                batches.record_stage(db, batch_id, entry.sha256, stage, "failed", error=e.reason)
+                raise StageFailed(e.reason) from e
+            except Exception as e:
+                why = e.reason if isinstance(e, CrosstrackError) else _why(e)
+                batches.record_stage(db, batch_id, entry.sha256, stage, "failed", error=why)
+                e.recorded = True  # type: ignore[attr-defined]
+                raise
+            batches.record_stage(db, batch_id, entry.sha256, stage, "done", counts)
+            ran.append(stage)
+    finally:
+        db.dispose()
     return ran
 
 
@@ -136,8 +140,8 @@ def route_document(entry: BatchEntry, settings: Settings, engine: str, review: b
     return {"auto": counts["auto"], "review": counts["review"], "audit": counts["audit"], "pushed": 0}
 
 
-def merge_document(entry: BatchEntry, settings: Settings) -> dict:
-    counts = merge_lines(engine_for(settings), numbered_lines(auto_path(settings, entry.sha256)))
+def merge_document(entry: BatchEntry, settings: Settings, db: Engine) -> dict:
+    counts = merge_lines(db, numbered_lines(auto_path(settings, entry.sha256)))
     return {k: v for k, v in counts.as_dict().items() if k != "people"}
 
 
@@ -193,7 +197,8 @@ def batch_flow(batch_id: str, engine: str, review: bool = True) -> dict:
             if isinstance(item, PageText):
                 pages.append(item)
                 continue
-            state = item.wait() or item.state
+            item.wait()
+            state = item.state
             if not state.is_completed():
                 try:
                     state.result()

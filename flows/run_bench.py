@@ -38,7 +38,8 @@ def run_direct(settings: Settings, folder: Path, engine: str, workers: int) -> f
     from .cli_repo import ensure_repository
     from .pipeline import merge_document, route_document
 
-    ensure_repository(engine_for(settings))
+    db = engine_for(settings)
+    ensure_repository(db)
     batch = ingest([folder], settings, batch_id="bench-direct")
     options = ReadOptions()
     start = time.perf_counter()
@@ -52,7 +53,7 @@ def run_direct(settings: Settings, folder: Path, engine: str, workers: int) -> f
             stages.write_pages(entry, settings, engine, [p if isinstance(p, PageText) else p.result() for p in parts])
             stages.extract_document(entry, settings, engine)
             route_document(entry, settings, engine, review=False)
-            merge_document(entry, settings)
+            merge_document(entry, settings, db)
     return time.perf_counter() - start
 
 
