@@ -14,7 +14,6 @@ through the later stages while the OCR of the next documents' pages and frames r
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,6 @@ from sqlalchemy import Engine
 
 from digitize.intake import BatchEntry, BatchManifest
 from digitize.reader import ReadOptions, Region
-from digitize.store import write_atomic
 from models import batches
 from models.db import engine_for
 from models.errors import ConfigError, CrosstrackError, RejectedFileError
@@ -123,30 +121,17 @@ def queue_path(settings: Settings, sha256: str) -> Path:
 def route_document(entry: BatchEntry, settings: Settings, engine: str, review: bool) -> dict:
     """Route the document's records: auto-accepted ones become verified records to merge; the
     review and audit ones go to Label Studio (or wait in the review queue without it)."""
+    from review.ls_tasks import push
     from review.policy import load_policy
-    from review.routing import route_records
 
-    policy = load_policy()
     records = [r | {"provenance": entry.provenance.model_dump()} for r in stages.read_records(settings, entry.sha256, engine)]
-    if review:
-        from review.ls_tasks import push
-        return push(records, settings, policy, auto_out=auto_path(settings, entry.sha256)).summary()
-    counts, autos, held = Counter(), [], []
-    for r in route_records(records, policy):
-        counts[r.route] += 1
-        (autos if r.route == "auto" else held).append(r.record)
-    write_atomic(auto_path(settings, entry.sha256), _jsonl(stages.verified(r, entry) for r in autos))
-    write_atomic(queue_path(settings, entry.sha256), _jsonl(held))
-    return {"auto": counts["auto"], "review": counts["review"], "audit": counts["audit"], "pushed": 0}
+    return push(records, settings, load_policy(), auto_out=auto_path(settings, entry.sha256),
+                queue_out=None if review else queue_path(settings, entry.sha256)).summary()
 
 
 def merge_document(entry: BatchEntry, settings: Settings, db: Engine) -> dict:
     counts = merge_lines(db, numbered_lines(auto_path(settings, entry.sha256)))
     return {k: v for k, v in counts.as_dict().items() if k != "people"}
-
-
-def _jsonl(rows) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
 
 
 # ---- the batch flow ----------------------------------------------------------------------------

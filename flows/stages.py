@@ -8,7 +8,6 @@ stage finished once is never redone and a crash never leaves half a file.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -75,9 +74,3 @@ def extract_document(entry: BatchEntry, settings: Settings, engine: str) -> list
 def read_records(settings: Settings, sha256: str, engine: str) -> list[dict]:
     path = records_path(settings, sha256, engine)
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def verified(record: dict, entry: BatchEntry, how: str = "auto", by: str = "machine") -> dict:
-    """An extract record as a verified record (models/verified.py) with its document's provenance."""
-    return record | {"provenance": entry.provenance.model_dump(),
-                     "verification": {"by": by, "at": datetime.now(timezone.utc).isoformat(), "how": how}}

@@ -116,9 +116,10 @@ def verified(record: dict, by: str, at: str, how: str) -> dict:
 
 
 def push(records: Iterable[dict], settings: Settings, policy: RoutingPolicy, *, auto_out: Path | None = None,
-         table: OffenceTable | None = None, options: ReadOptions | None = None,
+         queue_out: Path | None = None, table: OffenceTable | None = None, options: ReadOptions | None = None,
          advance: Callable[[int], None] = lambda n: None) -> PushResult:
-    """Route the records, push `review` and `audit` ones not yet in the project, write `auto` ones to `auto_out`."""
+    """Route the records, push `review` and `audit` ones not yet in the project, write `auto` ones to `auto_out`.
+    With `queue_out`, the `review` and `audit` records are written there instead (no Label Studio needed)."""
     res = PushResult()
     now = dt.datetime.now(dt.timezone.utc).isoformat()
     autos: list[str] = []
@@ -131,7 +132,9 @@ def push(records: Iterable[dict], settings: Settings, policy: RoutingPolicy, *, 
             to_push[record_key(routed.record)] = routed
     if auto_out is not None:
         write_atomic(auto_out, "".join(line + "\n" for line in autos).encode())
-    if to_push:
+    if queue_out is not None:
+        write_atomic(queue_out, "".join(json.dumps(r.record, ensure_ascii=False) + "\n" for r in to_push.values()).encode())
+    elif to_push:
         with client(settings) as c:
             project = ensure_project(c, settings)["id"]
             have = existing_keys(c, project)
