@@ -26,6 +26,7 @@ app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
 
 EngineOpt = Annotated[Optional[str], typer.Option(help="OCR engine: ppocr (default), paddle or tesseract; CROSSTRACK_OCR_ENGINE")]
+UrlOpt = Annotated[Optional[str], typer.Option("--database-url", help="the repository (default CROSSTRACK_DATABASE_URL, else a SQLite file in CROSSTRACK_HOME)")]
 SkipOpt = Annotated[list[str], typer.Option("--skip", help=f"cleanup step to switch off (repeatable): {', '.join(STEP_NAMES)}, fiche")]
 
 
@@ -133,14 +134,41 @@ def demo(
                 server = serve(settings)
         status = run_with_progress(settings, batch.batch_id, len({e.sha256 for e in batch.stored}),
                                    engine or settings.ocr_engine, review, task_runner(False, None, None))
+        feeds = _demo_feeds(settings, samples / "feeds")
     except CrosstrackError as e:
         _fail(e)
     result = summary(status)
+    if feeds:
+        result["feeds"] = feeds
     print_run(result, settings)
     if server is not None:
         err.print(f"Label Studio: [bold]{server.url}[/bold], log in as {server.user} with the password {server.password}; "
                   "`crosstrack review stop` stops it")
     typer.echo(json.dumps(result))
+
+
+def _demo_feeds(settings: Settings, root: Path) -> dict | None:
+    """The sample agency extracts (one per feed, bad rows and all) into the same repository."""
+    from extract.feeds.mapping import load_mapping
+    from models.db import engine_for
+
+    from .cli_repo import ensure_repository
+    from .feed_import import COUNTS, import_file
+
+    if not root.is_dir():
+        return None
+    engine = engine_for(settings)
+    ensure_repository(engine)
+    total = dict.fromkeys(("files", *COUNTS), 0)
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for f in sorted(folder.iterdir()):
+            if f.name != "expected.csv":  # the samples' answer key, not an extract
+                res = import_file(engine, load_mapping(folder.name), f, report_dir=settings.home / "feeds" / "reports")
+                total["files"] += 1
+                for k in COUNTS:
+                    total[k] += getattr(res, k)
+    engine.dispose()
+    return total
 
 
 @samples_app.command("generate")
@@ -392,4 +420,4 @@ def bench_extract(
 
 
 # The repository's commands live beside this module; importing them registers them on `app`.
-from . import cli_link, cli_portal, cli_repo, cli_review, cli_routing, cli_run, cli_synth, cli_views  # noqa: E402,F401
+from . import cli_feed, cli_link, cli_portal, cli_repo, cli_review, cli_routing, cli_run, cli_synth, cli_views  # noqa: E402,F401

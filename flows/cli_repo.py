@@ -13,16 +13,15 @@ from models.db import database_url, make_engine
 from models.errors import CrosstrackError, ExitCode, MissingFileError
 from models.settings import Settings
 
-from .cli import app, bench_app
+from .cli import UrlOpt, app, bench_app
 from .console import err, progress
 
 db_app = typer.Typer(help="The repository's schema (Alembic migrations).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-UrlOpt = Annotated[Optional[str], typer.Option("--database-url", help="the repository (default CROSSTRACK_DATABASE_URL, else a SQLite file in CROSSTRACK_HOME)")]
 
 
-def _engine(url: str | None) -> Engine:
+def engine_for(url: str | None) -> Engine:
     return make_engine(url or database_url(Settings.from_env()))
 
 
@@ -57,7 +56,7 @@ def ensure_repository(engine: Engine) -> None:
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Option(help="target revision")] = "head", database_url: UrlOpt = None) -> None:
     """Create or migrate the repository's tables and load the offence table."""
-    typer.echo(json.dumps(upgrade_repository(_engine(database_url), revision)))
+    typer.echo(json.dumps(upgrade_repository(engine_for(database_url), revision)))
 
 
 @db_app.command("downgrade")
@@ -66,7 +65,7 @@ def db_downgrade(revision: Annotated[str, typer.Option(help="target revision: -1
     """Step the schema back (base drops every table and the data in them)."""
     from models import migrate
 
-    engine = _engine(database_url)
+    engine = engine_for(database_url)
     migrate.downgrade(engine, revision)
     typer.echo(json.dumps({"revision": migrate.current(engine)}))
 
@@ -76,7 +75,7 @@ def db_current(database_url: UrlOpt = None) -> None:
     """The revision the repository is at (null: not created) and the newest one."""
     from models import migrate
 
-    engine = _engine(database_url)
+    engine = engine_for(database_url)
     typer.echo(json.dumps({"revision": migrate.current(engine), "head": migrate.head()}))
 
 
@@ -93,7 +92,7 @@ def merge(
     try:
         if not file.is_file():
             raise MissingFileError(f"{file}: the file does not exist or is not a regular file: check the path")
-        engine = _engine(database_url)
+        engine = engine_for(database_url)
         ensure_repository(engine)
         rejects = rejects or file.with_name(file.name.removesuffix(".jsonl") + ".rejects.jsonl")
         with rejects.open("w", encoding="utf-8") as out, progress() as bar:

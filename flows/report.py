@@ -135,6 +135,11 @@ def print_run(s: dict, settings: Settings) -> None:
                       "`crosstrack run --sync` merges what reviewers finished")
         out.print("query the repository: `crosstrack timeline PERSON`, `crosstrack export --view anonymized|aggregates`; "
                   f"the batch again: `crosstrack status {s['batch'][:16]}…`")
+    if "feeds" in s:
+        f = s["feeds"]
+        out.print(f"agency feeds: {f['files']} extracts, {f['rows']} rows: {f['inserted']} inserted, {f['updated']} updated, "
+                  f"{f['unchanged']} unchanged, {f['quarantined']} quarantined (reasons in "
+                  f"{settings.home / 'feeds' / 'reports'}; `crosstrack feed quarantine` lists them)")
     if "sync" in s:
         out.print(f"reviews: {json.dumps(s['sync'])}")
 

@@ -146,3 +146,10 @@ class LabelStudioStartError(LabelStudioError):
 
 class PortTakenError(ConfigError):
     message = "the Label Studio port is taken by another program"
+
+
+class FeedFileError(RejectedFileError):
+    """A whole agency extract file refused (not its format, encrypted, empty, a header without the
+    mapping's columns); the other files of the import go on."""
+
+    message = "the extract file cannot be read as its mapping says"

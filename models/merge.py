@@ -20,6 +20,7 @@ import gc
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -391,7 +392,9 @@ def _region_ids(conn: Connection, items: list[_Item], page_ids: list[int]) -> li
     cols = (REGION.c.page_id, REGION.c.ordinal)
     # A region can exist without an extraction (drawn for review before it was verified): reuse it.
     wanted = set(keys)
-    found = conn.execute(select(REGION.c.id, *cols).where(REGION.c.page_id.in_({k[0] for k in keys})))
+    # By page and ordinal (the unique index): a feed's events are all regions of its one page.
+    found = conn.execute(select(REGION.c.id, *cols).where(REGION.c.page_id.in_({k[0] for k in keys}),
+                                                          REGION.c.ordinal.in_({k[1] for k in keys})))
     have = {(p, o): rid for rid, p, o in found if (p, o) in wanted}
     if have:
         _update_bboxes(conn, [(have[k], it.bbox) for k, it in zip(keys, items) if k in have])
@@ -490,25 +493,40 @@ def count_people(engine: Engine) -> int:
         return conn.execute(select(func.count()).select_from(PERSON)).scalar_one()
 
 
-def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
-                on_reject: Callable[[Rejection], None] = lambda r: None,
-                on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
-    """Merge numbered JSON lines of verified records; the schema must be current. Rejected lines
-    go to `on_reject` and the rest goes on; `on_chunk(n)` after each committed chunk."""
-    # Parsing makes thousands of small acyclic objects a chunk, which refcounting frees; left on,
-    # the cyclic collector re-walks the growing heap and took 4/5 of the parse time (measured).
-    # It is paused while merging and runs on the young generations after each chunk.
+@contextmanager
+def _gc_paused():
+    """Parsing makes thousands of small acyclic objects a chunk, which refcounting frees; left on,
+    the cyclic collector re-walks the growing heap and took 4/5 of the parse time (measured).
+    It is paused while merging and runs on the young generations after each chunk."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _merge_lines(engine, lines, on_reject, on_chunk, chunk_size)
+        yield
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], on_reject: Callable[[Rejection], None],
-                 on_chunk: Callable[[int], None], chunk_size: int) -> MergeCounts:
+def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
+                on_reject: Callable[[Rejection], None] = lambda r: None,
+                on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
+    """Merge numbered JSON lines of verified records; the schema must be current. Rejected lines
+    go to `on_reject` and the rest goes on; `on_chunk(n)` after each committed chunk."""
+    with _gc_paused():
+        return _merge_lines(engine, lines, on_reject, on_chunk, chunk_size)
+
+
+def merge_records(engine: Engine, records: Iterable[tuple[int, VerifiedRecord]], *,
+                  on_reject: Callable[[Rejection], None] = lambda r: None,
+                  on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
+    """Merge numbered records already parsed (an agency feed's rows); as `merge_lines` otherwise.
+    A rejection's text names the record's number only (the record itself may identify someone)."""
+    with _gc_paused():
+        return _merge_lines(engine, records, on_reject, on_chunk, chunk_size)
+
+
+def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes | VerifiedRecord]],
+                 on_reject: Callable[[Rejection], None], on_chunk: Callable[[int], None], chunk_size: int) -> MergeCounts:
     counts = MergeCounts()
     with engine.connect() as conn:
         classes = OffenceClasses.read(conn)
@@ -528,15 +546,17 @@ def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], on_re
             gc.collect(1)
 
     for lineno, text in lines:
-        if not text.strip():
+        parsed = isinstance(text, VerifiedRecord)
+        if not parsed and not text.strip():
             continue
+        shown = f"record {lineno}" if parsed else text
         try:
-            item = to_item(parse_line(text), classes)
+            item = to_item(text if parsed else parse_line(text), classes)
         except RecordError as e:
             counts.rejected += 1
-            on_reject(Rejection(lineno, str(e), _shown(text)))
+            on_reject(Rejection(lineno, str(e), _shown(shown)))
             continue
-        item.line, item.source = lineno, text
+        item.line, item.source = lineno, shown
         if item.key in keys:  # the same record twice in a chunk: the later one is a re-delivery
             flush()
         chunk.append(item)

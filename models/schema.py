@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -48,7 +48,9 @@ class Region(Base):
     __table_args__ = (UniqueConstraint("page_id", "ordinal"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
-    ordinal: Mapped[int] = mapped_column(Integer)
+    # 64-bit: an agency feed's event is the region of its feed's one page whose ordinal is a digest
+    # of the event's key (extract/feeds/rows.py). SQLite's INTEGER is 64-bit already.
+    ordinal: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     x0: Mapped[float | None] = mapped_column(Float)
     y0: Mapped[float | None] = mapped_column(Float)
     x1: Mapped[float | None] = mapped_column(Float)
@@ -248,3 +250,31 @@ class LoginFailure(Base):
     name: Mapped[str] = mapped_column(String(80), index=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class FeedDelivery(Base):
+    """One agency extract file imported (issue 9), once per content: re-importing it updates
+    its counts and time, never adds a second delivery."""
+    __tablename__ = "feed_deliveries"
+    __table_args__ = (UniqueConstraint("feed", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed: Mapped[str] = mapped_column(String(60))
+    file: Mapped[str] = mapped_column(Text)  # its name as delivered
+    sha256: Mapped[str] = mapped_column(String(64))
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict] = mapped_column(JSON)  # rows, inserted, updated, unchanged, quarantined, missing
+    error: Mapped[str | None] = mapped_column(Text)  # why the file (or its rest) could not be read
+
+
+class FeedQuarantine(Base):
+    """A row of a delivery that failed validation, with why, kept for the agency to correct.
+    Restricted like the events: its cells may identify someone."""
+    __tablename__ = "feed_quarantine"
+    __table_args__ = (UniqueConstraint("delivery_id", "row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("feed_deliveries.id", ondelete="CASCADE"))
+    row: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    cells: Mapped[dict | None] = mapped_column(JSON)

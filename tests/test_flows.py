@@ -226,6 +226,7 @@ def test_prefect_yaml_deploys_and_a_worker_runs_a_batch(prefect_api, tmp_path):
     run("--no-prompt", "deploy", "--all")
     listed = run("deployment", "ls")
     assert "crosstrack-sync-reviews/sync" in listed and "crosstrack-run/run-batch" in listed
+    assert "crosstrack-feed-drop/feed-drop" in listed
     run("deployment", "run", "crosstrack-run/run-batch", "--param", f"paths={json.dumps([str(docs)])}",
         "--param", "review=false", "--param", "batch=drop")
     run("worker", "start", "--pool", "crosstrack", "--run-once", timeout=600)

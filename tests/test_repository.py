@@ -86,7 +86,7 @@ def test_migrations_up_down_up(db_url):
     runner = CliRunner()
     up = runner.invoke(app, ["db", "upgrade", "--database-url", db_url])
     assert up.exit_code == 0, up.output
-    assert json.loads(up.stdout.splitlines()[-1]) == {"revision": "0004", "offences_loaded": 5222}
+    assert json.loads(up.stdout.splitlines()[-1]) == {"revision": "0005", "offences_loaded": 5222}
     assert TABLES <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:  # the migration builds exactly the schema module's tables and indexes
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
@@ -98,7 +98,7 @@ def test_migrations_up_down_up(db_url):
     assert json.loads(down.stdout.splitlines()[-1]) == {"revision": None}
     assert not TABLES & set(inspect(engine).get_table_names())
     migrate.upgrade(engine)
-    assert migrate.current(engine) == migrate.head() == "0004"
+    assert migrate.current(engine) == migrate.head() == "0005"
     assert TABLES <= set(inspect(engine).get_table_names())
     engine.dispose()
 

@@ -55,18 +55,20 @@ def _no_gc():
             gc.enable()
 
 
-def _chunk(people: int, seed: int, c: int, rates: NoiseRates, shape: CourseShape) -> list[Placed]:
+def _chunk(people: int, seed: int, c: int, rates: NoiseRates, shape: CourseShape,
+           feeds_from: int | None = None) -> list[Placed]:
     """Every record of chunk c (people c*CHUNK ...), laid out on documents, in document order."""
     with _no_gc():
-        return _make_chunk(people, seed, c, rates, shape)
+        return _make_chunk(people, seed, c, rates, shape, feeds_from)
 
 
-def _make_chunk(people: int, seed: int, c: int, rates: NoiseRates, shape: CourseShape) -> list[Placed]:
+def _make_chunk(people: int, seed: int, c: int, rates: NoiseRates, shape: CourseShape,
+                feeds_from: int | None = None) -> list[Placed]:
     tables = make_tables(offence_table(), shape)
     names = name_tables()
     n_chunks = -(-people // CHUNK)
     counters = Counters(stride=n_chunks, offset=c)
-    ctx = RenderContext(rates)
+    ctx = RenderContext(rates, feeds_from=feeds_from)
     rng = random.Random(f"crosstrack-synth:{seed}:{c}")
     placed = []
     for index in range(c * CHUNK, min(people, (c + 1) * CHUNK)):
@@ -82,11 +84,13 @@ def _make_chunk(people: int, seed: int, c: int, rates: NoiseRates, shape: Course
 
 
 def generate_with_truth(people: int, seed: int, rates: NoiseRates | None = None,
-                        shape: CourseShape | None = None) -> Iterator[SynthRecord]:
-    """Every record of `people` synthetic people, with its true person and the noise applied."""
+                        shape: CourseShape | None = None, feeds_from: int | None = None) -> Iterator[SynthRecord]:
+    """Every record of `people` synthetic people, with its true person and the noise applied.
+    With `feeds_from`, the four feed agencies' events from that year on come as feed records
+    (`source` "feed:<name>", not placed on a document) for flows/feed_synth.py to write as extracts."""
     rates, shape = rates or NoiseRates(), shape or CourseShape()
     for c in range(-(-people // CHUNK)):
-        for x in _chunk(people, seed, c, rates, shape):
+        for x in _chunk(people, seed, c, rates, shape, feeds_from):
             yield SynthRecord(x.record, x.person_id, x.tags)
 
 

@@ -88,12 +88,24 @@ def _charges(case: Case, event: str, conf: float) -> list[dict]:
     return out
 
 
+# Newer events of four agencies reach the repository as their systems' extracts (feeds/), not as
+# scans: from `RenderContext.feeds_from` on, these events are rendered for the feed named here.
+FEED_EVENTS = {(P.DOC, "admission"): "doc-movements", (P.DOC, "release"): "doc-movements",
+               (P.DISTRICT, "disposition"): "district-court-dispositions",
+               (P.PROBATION, "probation_start"): "probation-supervision",
+               (P.PROBATION, "probation_violation"): "probation-supervision",
+               **{(P.PAROLE, k): "parole-hearings" for k in ("parole_hearing", "parole_granted", "parole_denied",
+                                                              "parole_revoked")}}
+
+
 @dataclass(slots=True)
 class RenderContext:
-    """What rendering needs besides the event: the noise rates and a cache of dates as printed."""
+    """What rendering needs besides the event: the noise rates, a cache of dates as printed, and
+    the year from which agency systems deliver extracts (None: everything is scanned)."""
 
     rates: NoiseRates
     days: dict[int, tuple[str, str, str, int]] = field(default_factory=dict)
+    feeds_from: int | None = None
 
     def day(self, ordinal: int) -> tuple[str, str, str, int]:
         """(ISO, old-style text 3/4/62, newer text 03/04/1962, year) of a date ordinal."""
@@ -112,9 +124,12 @@ def render(rng: random.Random, p: Person, e: Event, ctx: RenderContext) -> Place
     iso, old_text, new_text, year = ctx.day(e.day)
     kind = _KIND[e.agency]
     old = year < 1990
+    feed = FEED_EVENTS.get((e.agency, e.kind)) if ctx.feeds_from is not None and year >= ctx.feeds_from else None
     # Older custody, fingerprint and probation cards survive on microfiche; court dockets on paper
     # or PDF; the parole board and sheriffs kept lists.
-    if kind == "parole" or kind == "sheriff":
+    if feed:
+        medium = "feed"
+    elif kind == "parole" or kind == "sheriff":
         medium = "list"
     elif kind == "court":
         medium = "docket"
@@ -132,7 +147,9 @@ def render(rng: random.Random, p: Person, e: Event, ctx: RenderContext) -> Place
     tags: list[str] = []
     name = render_name(rng, p, e.day, r, medium == "fiche", tags)
     fields = {"name": {"value": name, "text": name, "confidence": conf, "bbox": None}}
-    dob = render_dob(rng, p.dob, r, r.dob_missing + _DOB_EXTRA[kind] + (0.05 if year < 1970 else 0.0), tags)
+    # An agency system cannot save a person without a date of birth.
+    dob_missing = 0.0 if feed else r.dob_missing + _DOB_EXTRA[kind] + (0.05 if year < 1970 else 0.0)
+    dob = render_dob(rng, p.dob, r, dob_missing, tags)
     if dob is not None:
         d_iso, d_old, d_new, _ = ctx.day(dob.toordinal())
         fields["dob"] = {"value": d_iso, "text": d_old if old else d_new, "confidence": conf, "bbox": None}
@@ -149,6 +166,8 @@ def render(rng: random.Random, p: Person, e: Event, ctx: RenderContext) -> Place
         fields["court"] = _fv(case.court, case.court, conf)
     if kind == "probation":
         fields["pcf"] = _fv(p.pcf, p.pcf, conf)
+    if feed:
+        verification = {"by": f"feed:{feed}", "at": verification["at"], "how": "feed"}
     if e.facility:
         fields["facility"] = _fv(e.facility, e.facility, conf)
     if e.commitment_no:
@@ -180,7 +199,10 @@ def render(rng: random.Random, p: Person, e: Event, ctx: RenderContext) -> Place
               "event_type": e.kind, "confidence": conf, "fields": fields, "charges": charges,
               "provenance": {"agency": e.agency, "county": e.county, "series": _SERIES[e.agency]},
               "verification": verification}
-    if medium == "docket":
+    if medium == "feed":
+        record["source"] = f"feed:{feed}"
+        group = (feed,)
+    elif medium == "docket":
         group = (p.index, "docket", case.no)
     elif medium == "fiche":
         # A DOC card holds one commitment's admission and release; other cards one event.
@@ -206,6 +228,8 @@ def place(placed: list[Placed], seed: int, chunk: int) -> list[Placed]:
         by_medium.setdefault(x.medium, []).append(x)
     rows, cols = FICHE_FRAMES
     for medium, items in by_medium.items():
+        if medium == "feed":
+            continue  # rows of an extract (flows/feed_synth.py writes them), not pages of a document
         if medium in ("docket", "pdf"):
             last, ordinal, sha = None, 0, ""
             for x in items:
