@@ -22,14 +22,25 @@ def synth(
     people: Annotated[int, typer.Option(help="number of people (the full state: 472000)")] = 10_000,
     seed: Annotated[int, typer.Option(help="random seed: the same seed writes the same bytes")] = 0,
     workers: Annotated[Optional[int], typer.Option(help="processes generating chunks (default: one per core)")] = None,
+    feeds: Annotated[bool, typer.Option(help="newer DOC, District Court, Probation and Parole events as agency extracts under OUT/feeds/ (one process)")] = False,
+    feeds_from: Annotated[int, typer.Option(help="with --feeds: the year agency systems' extracts start")] = 2010,
 ) -> None:
-    """Write a synthetic state: verified records of Massachusetts life courses, and each record's true person."""
+    """Write a synthetic state: verified records of Massachusetts life courses, and each record's true person.
+
+    With --feeds, the newer events of four agencies come as their extract files instead (the same
+    people: `crosstrack feed import` brings them into the same repository)."""
     from models.synth import write_state
 
     if people < 1:
         err.print("[red]error:[/red] --people must be at least 1")
         raise typer.Exit(int(ExitCode.bad_args))
     try:
+        if feeds:
+            from .feed_synth import write_feeds
+
+            with err.status(f"synth {people:,} people with agency extracts from {feeds_from}"):
+                typer.echo(json.dumps(write_feeds(out, people, seed, feeds_from)))
+            return
         with progress() as bar:
             task = bar.add_task("synth people", total=people)
             bar.update(task, description="synth people (0 records)")

@@ -16,7 +16,8 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Column, Engine, ForeignKey, Index, MetaData, Table, UniqueConstraint, inspect, select
@@ -111,36 +112,24 @@ def _require_empty(engine: Engine) -> None:
                           "give it an empty database (--database-url), not a repository")
 
 
-def run_load_bench(events: int, seed: int, url: str | None, on_progress: Callable[[int], None]) -> dict:
+@contextmanager
+def bench_repository(url: str | None, prefix: str) -> Iterator[tuple[Engine, Path]]:
+    """An empty repository at head (a scratch SQLite file, or the empty database `url`) and a
+    scratch folder; afterwards the scratch is removed and a database given is left empty again."""
+    from models import migrate
+
     from .cli_repo import upgrade_repository  # the same upgrade `crosstrack db upgrade` runs
 
-    scratch = Path(tempfile.mkdtemp(prefix="crosstrack-bench-load-"))
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     engine = make_engine(url or f"sqlite:///{scratch / 'bench.db'}")
     ours = False  # only what this run created is dropped again
     try:
         _require_empty(engine)
         ours = True
         upgrade_repository(engine)
-        source = scratch / "verified.jsonl"
-        made = write_records(source, events, seed)  # untimed: the generator is not what is measured
-        start = time.perf_counter()
-        counts = merge_lines(engine, numbered_lines(source), on_chunk=on_progress)
-        merge_s = time.perf_counter() - start
-        rows, raw_s = 0, 0.0
-        for src, table in _scratch_tables():
-            table.create(engine)
-            n, spent = _raw_insert(engine, src, table)
-            rows, raw_s = rows + n, raw_s + spent
-        return {"events": counts.inserted, "records": made, "rejected": counts.rejected, "people": counts.people,
-                "database": engine.dialect.name, "generator": "models.synth",
-                "merge_s": round(merge_s, 2), "merge_events_per_s": round(counts.inserted / merge_s),
-                "raw_method": "COPY" if engine.dialect.name == "postgresql" else "executemany",
-                "raw_rows": rows, "raw_rows_per_event": round(rows / max(1, counts.inserted), 2),
-                "raw_s": round(raw_s, 2), "raw_events_per_s": round(counts.inserted / raw_s),
-                "ratio": round(raw_s / merge_s, 3)}
+        yield engine, scratch
     finally:
-        if url and ours:  # leave the database given as empty as it was found
-            from models import migrate
+        if url and ours:
             for _, table in reversed(_scratch_tables()):  # children first
                 table.drop(engine, checkfirst=True)
             migrate.downgrade(engine, "base")
@@ -148,3 +137,30 @@ def run_load_bench(events: int, seed: int, url: str | None, on_progress: Callabl
                 conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         engine.dispose()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def raw_insert_all(engine: Engine) -> tuple[int, float]:
+    """Every row of the repository's tables bulk-inserted again into scratch copies: (rows, seconds)."""
+    rows, spent = 0, 0.0
+    for src, table in _scratch_tables():
+        table.create(engine)
+        n, t = _raw_insert(engine, src, table)
+        rows, spent = rows + n, spent + t
+    return rows, spent
+
+
+def run_load_bench(events: int, seed: int, url: str | None, on_progress: Callable[[int], None]) -> dict:
+    with bench_repository(url, "crosstrack-bench-load-") as (engine, scratch):
+        source = scratch / "verified.jsonl"
+        made = write_records(source, events, seed)  # untimed: the generator is not what is measured
+        start = time.perf_counter()
+        counts = merge_lines(engine, numbered_lines(source), on_chunk=on_progress)
+        merge_s = time.perf_counter() - start
+        rows, raw_s = raw_insert_all(engine)
+        return {"events": counts.inserted, "records": made, "rejected": counts.rejected, "people": counts.people,
+                "database": engine.dialect.name, "generator": "models.synth",
+                "merge_s": round(merge_s, 2), "merge_events_per_s": round(counts.inserted / merge_s),
+                "raw_method": "COPY" if engine.dialect.name == "postgresql" else "executemany",
+                "raw_rows": rows, "raw_rows_per_event": round(rows / max(1, counts.inserted), 2),
+                "raw_s": round(raw_s, 2), "raw_events_per_s": round(counts.inserted / raw_s),
+                "ratio": round(raw_s / merge_s, 3)}

@@ -19,9 +19,10 @@ import datetime as dt
 import gc
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,7 +33,7 @@ from sqlalchemy import (JSON, Connection, Engine, String, Table, bindparam, dele
 from .offence_store import OffenceClasses
 from .schema import (ChargeRow, Document, Event, EventHistory, Extraction, Identity, Page, Person, Region,
                      Review)
-from .verified import DEMOGRAPHICS, VerifiedRecord
+from .verified import DEMOGRAPHICS, EVENT_DATE_FIELD, VerifiedRecord, content_hash
 
 CHUNK = 5000
 _NAME_SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
@@ -121,24 +122,32 @@ _SECTIONS = (("document", DOC), ("extraction", EXT), ("review", REVIEW), ("ident
 _LIMITS = {t.name: _lengths(t) for _, t in _SECTIONS}
 
 
-def _refuse_overlong(items: list[_Item], on_reject: Callable[[Rejection], None], counts: MergeCounts) -> list[_Item]:
+def _refuse_overlong(items: list[_Item]) -> tuple[list[_Item], list[Rejection]]:
     """Refuse, for the record, a value longer than its column rather than fail the chunk on
     PostgreSQL (SQLite would store it silently). Checked a column at a time over the chunk:
-    `max(map(len, ...))` runs in C, and only a column that overflows is looked at row by row."""
+    columns are cut out with itemgetter and `max(map(len, ...))`, both in C, and only a column
+    that overflows is looked at row by row."""
     bad: dict[int, str] = {}
     for part, table in _SECTIONS:
-        rows = [(n, c) for n, it in enumerate(items) for c in it.charges] if part == "charges" else \
-            [(n, getattr(it, part)) for n, it in enumerate(items)]
-        for name, limit in _LIMITS[table.name].items():
-            values = [r.get(name) for _, r in rows]
+        if part == "charges":
+            rows = [c for it in items for c in it.charges]
+            owner = [n for n, it in enumerate(items) for _ in it.charges]
+        else:
+            rows, owner = [getattr(it, part) for it in items], range(len(items))
+        if not rows:
+            continue
+        names = [n for n in _LIMITS[table.name] if n in rows[0]]
+        columns = zip(*map(itemgetter(*names), rows)) if len(names) > 1 else [[r[names[0]] for r in rows]]
+        for name, values in zip(names, columns):
+            limit = _LIMITS[table.name][name]
             if max(map(len, filter(None, values)), default=0) > limit:
-                for (n, _), v in zip(rows, values):
+                for n, v in zip(owner, values):
                     if v and len(v) > limit:
                         bad.setdefault(n, f"{table.name}.{name} is longer than {limit} characters")
-    for n, reason in sorted(bad.items()):
-        counts.rejected += 1
-        on_reject(Rejection(items[n].line, reason, _shown(items[n].source)))
-    return [it for n, it in enumerate(items) if n not in bad] if bad else items
+    if not bad:
+        return list(items), []
+    refused = [Rejection(items[n].line, reason, _shown(items[n].source)) for n, reason in sorted(bad.items())]
+    return [it for n, it in enumerate(items) if n not in bad], refused
 
 
 def _text(value: Any, name: str) -> str | None:
@@ -223,37 +232,64 @@ def _charge_row(ordinal: int, charge: dict, classes: OffenceClasses, year: int |
 
 def to_item(rec: VerifiedRecord, classes: OffenceClasses) -> _Item:
     """The rows one verified record becomes; RecordError when a value cannot be stored."""
-    for name, fv in rec.fields.items():  # every date the record carries must be a real one
-        if name == "dob" or name.endswith("_date"):
-            _date(fv.value, name)
     dumped = rec.model_dump(mode="json", include={"fields", "charges"})
-    content_hash = rec.content_hash(dumped)
-    event_date = _date(rec.event_date(), "event date")
-    prov = rec.provenance
-    name = _text(rec.value("name"), "name")
+    frame = (rec.frame.row, rec.frame.col) if rec.frame else (-1, -1)
+    return _build_item(rec.key, rec.source, rec.sha256, (rec.page, *frame), rec.record, rec.bbox, rec.event_type,
+                       rec.confidence, dumped["fields"], dumped["charges"], rec.provenance.model_dump(),
+                       rec.verification.model_dump(), rec.event_date(), classes)
+
+
+def dict_to_item(d: dict, classes: OffenceClasses) -> _Item:
+    """`to_item` for a record held as the plain dict a VerifiedRecord dumps to (fields and charges
+    complete, `provenance` with every Provenance field, `verification.at` a datetime), built by
+    code that has checked it already: an agency feed's rows skip a pydantic round trip per row."""
+    frame = d["frame"]
+    where = f"{frame['row']}.{frame['col']}" if frame else "-"
+    key = f"{d['sha256']}:{d['page']}:{where}:{d['record']}"
+    fields = d["fields"]
+    own = fields.get(EVENT_DATE_FIELD.get(d["event_type"], ""))
+    when = own["value"] if own else next((fields[k]["value"] for k in sorted(fields)
+                                          if k.endswith("_date") and fields[k]["value"]), None)
+    return _build_item(key, d["source"], d["sha256"], (d["page"], *((frame["row"], frame["col"]) if frame else (-1, -1))),
+                       d["record"], d["bbox"], d["event_type"], d["confidence"], fields, d["charges"],
+                       d["provenance"], d["verification"], when, classes)
+
+
+def _build_item(key: str, source: str, sha256: str, page: tuple[int, int, int], ordinal: int, bbox, event_type: str,
+                confidence: float, fields: dict, charges: list, prov: dict, verification: dict, when: str | None,
+                classes: OffenceClasses) -> _Item:
+    for name, fv in fields.items():  # every date the record carries must be a real one
+        if name == "dob" or name.endswith("_date"):
+            _date(fv["value"], name)
+    chash = content_hash(event_type, bbox, fields, charges, prov)
+    event_date = _date(when, "event date")
+
+    def value(name: str):
+        fv = fields.get(name)
+        return fv["value"] if fv is not None else None
+
+    name = _text(value("name"), "name")
     last, first, middle = split_name(name)
-    identity = {"name": name, "last_name": last, "first_name": first, "middle": middle,
-                "dob": _date(rec.value("dob"), "dob")}
+    identity = {"name": name, "last_name": last, "first_name": first, "middle": middle, "dob": _date(value("dob"), "dob")}
     for k in ("sid", "pcf", "commitment_no", *DEMOGRAPHICS):
-        identity[k] = _text(rec.value(k), k)
-    x0, y0, x1, y1 = rec.bbox if rec.bbox else (None, None, None, None)
+        identity[k] = _text(value(k), k)
+    x0, y0, x1, y1 = bbox if bbox else (None, None, None, None)
     year = event_date.year if event_date else None
     return _Item(
-        key=rec.key, content_hash=content_hash,
-        document={"sha256": rec.sha256, "source": rec.source, "agency": prov.agency, "county": prov.county,
-                  "series": prov.series, "reel": prov.reel, "fiche": prov.fiche, "box": prov.box,
-                  "folder": prov.folder},
-        page=(rec.page, rec.frame.row if rec.frame else -1, rec.frame.col if rec.frame else -1),
-        ordinal=rec.record, bbox={"x0": x0, "y0": y0, "x1": x1, "y1": y1},
-        extraction={"record_key": rec.key, "content_hash": content_hash, "event_type": rec.event_type,
-                    "confidence": rec.confidence, "fields": dumped["fields"], "charges": dumped["charges"]},
-        review={"by": rec.verification.by, "at": rec.verification.at, "how": rec.verification.how,
-                "content_hash": content_hash},
+        key=key, content_hash=chash,
+        document={"sha256": sha256, "source": source, "agency": prov["agency"], "county": prov["county"],
+                  "series": prov["series"], "reel": prov["reel"], "fiche": prov["fiche"], "box": prov["box"],
+                  "folder": prov["folder"]},
+        page=page, ordinal=ordinal, bbox={"x0": x0, "y0": y0, "x1": x1, "y1": y1},
+        extraction={"record_key": key, "content_hash": chash, "event_type": event_type,
+                    "confidence": confidence, "fields": fields, "charges": charges},
+        review={"by": verification["by"], "at": verification["at"], "how": verification["how"],
+                "content_hash": chash},
         identity=identity,
-        event={"event_type": rec.event_type, "event_date": event_date, "agency": prov.agency,
-               "county": prov.county, "court": _text(rec.value("court"), "court"),
-               "facility": _text(rec.value("facility"), "facility"), "docket": _text(rec.value("docket"), "docket")},
-        charges=[_charge_row(i, c, classes, year) for i, c in enumerate(dumped["charges"])])
+        event={"event_type": event_type, "event_date": event_date, "agency": prov["agency"],
+               "county": prov["county"], "court": _text(value("court"), "court"),
+               "facility": _text(value("facility"), "facility"), "docket": _text(value("docket"), "docket")},
+        charges=[_charge_row(i, c, classes, year) for i, c in enumerate(charges)])
 
 
 # ---- people ----------------------------------------------------------------------------------
@@ -516,56 +552,87 @@ def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
         return _merge_lines(engine, lines, on_reject, on_chunk, chunk_size)
 
 
-def merge_records(engine: Engine, records: Iterable[tuple[int, VerifiedRecord]], *,
+def merge_records(engine: Engine, records: Iterable[tuple[int, VerifiedRecord | dict]], *,
                   on_reject: Callable[[Rejection], None] = lambda r: None,
                   on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
-    """Merge numbered records already parsed (an agency feed's rows); as `merge_lines` otherwise.
-    A rejection's text names the record's number only (the record itself may identify someone)."""
+    """Merge numbered records already parsed (an agency feed's rows: `dict_to_item` dicts); as
+    `merge_lines` otherwise. A rejection's text names the record's number only (the record itself
+    may identify someone)."""
     with _gc_paused():
         return _merge_lines(engine, records, on_reject, on_chunk, chunk_size)
 
 
-def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes | VerifiedRecord]],
-                 on_reject: Callable[[Rejection], None], on_chunk: Callable[[int], None], chunk_size: int) -> MergeCounts:
-    counts = MergeCounts()
-    with engine.connect() as conn:
-        classes = OffenceClasses.read(conn)
+@dataclass
+class Prepared:
+    """A chunk ready for `merge_chunk`, and the records refused on the way (no database needed
+    to make one: it can be made in another process while the previous chunk is written)."""
+
+    items: list[_Item]
+    rejections: list[Rejection]
+
+
+def prepare_chunks(lines: Iterable[tuple[int, str | bytes | VerifiedRecord | dict]], classes: OffenceClasses,
+                   chunk_size: int = CHUNK) -> Iterator[Prepared]:
+    """Numbered input (JSON lines, VerifiedRecords, or `dict_to_item` dicts) as chunks of rows."""
     chunk: list[_Item] = []
     keys: set[str] = set()
+    refused: list[Rejection] = []
 
-    def flush() -> None:
-        if chunk:
-            items = _refuse_overlong(chunk, on_reject, counts)
-            i, u, s = merge_chunk(engine, items)
-            counts.inserted += i
-            counts.updated += u
-            counts.unchanged += s
-            on_chunk(len(items))
-            chunk.clear()
-            keys.clear()
-            gc.collect(1)
+    def flush() -> Prepared:
+        items, more = _refuse_overlong(chunk)
+        out = Prepared(items, refused + more)
+        chunk.clear(), keys.clear(), refused.clear()
+        return out
 
     for lineno, text in lines:
-        parsed = isinstance(text, VerifiedRecord)
+        parsed = isinstance(text, (VerifiedRecord, dict))
         if not parsed and not text.strip():
             continue
         shown = f"record {lineno}" if parsed else text
         try:
-            item = to_item(text if parsed else parse_line(text), classes)
+            item = dict_to_item(text, classes) if isinstance(text, dict) else \
+                to_item(text if parsed else parse_line(text), classes)
         except RecordError as e:
-            counts.rejected += 1
-            on_reject(Rejection(lineno, str(e), _shown(shown)))
+            refused.append(Rejection(lineno, str(e), _shown(shown)))
             continue
         item.line, item.source = lineno, shown
         if item.key in keys:  # the same record twice in a chunk: the later one is a re-delivery
-            flush()
+            yield flush()
         chunk.append(item)
         keys.add(item.key)
         if len(chunk) >= chunk_size:
-            flush()
-    flush()
+            yield flush()
+    if chunk or refused:
+        yield flush()
+
+
+def merge_prepared(engine: Engine, chunk: Prepared, counts: MergeCounts,
+                   on_reject: Callable[[Rejection], None] = lambda r: None) -> None:
+    """Write one prepared chunk (one transaction) and count it."""
+    for r in chunk.rejections:
+        counts.rejected += 1
+        on_reject(r)
+    if chunk.items:
+        i, u, s = merge_chunk(engine, chunk.items)
+        counts.inserted += i
+        counts.updated += u
+        counts.unchanged += s
+    gc.collect(1)
+
+
+def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes | VerifiedRecord | dict]],
+                 on_reject: Callable[[Rejection], None], on_chunk: Callable[[int], None], chunk_size: int) -> MergeCounts:
+    counts = MergeCounts()
+    for chunk in prepare_chunks(lines, read_classes(engine), chunk_size):
+        merge_prepared(engine, chunk, counts, on_reject)
+        on_chunk(len(chunk.items))
     counts.people = count_people(engine)
     return counts
+
+
+def read_classes(engine: Engine) -> OffenceClasses:
+    with engine.connect() as conn:
+        return OffenceClasses.read(conn)
 
 
 def _shown(text: str | bytes) -> str:

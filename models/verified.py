@@ -80,9 +80,15 @@ class VerifiedRecord(BaseModel):
         """What the record says (not who said it or when): a changed value changes this.
         `dumped`: this record's `model_dump(mode="json")` when the caller has one (it is faster)."""
         d = dumped or self.model_dump(mode="json", include={"fields", "charges"})
-        # Fields by name, so their order in the input does not count; pydantic-core's JSON is ~3x json.dumps.
-        body = {"event_type": self.event_type, "bbox": self.bbox,
-                "fields": {k: d["fields"][k]["value"] for k in sorted(d["fields"])},
-                "charges": [{k: (v["value"] if v else None) for k, v in c.items()} for c in d["charges"]],
-                "provenance": self.provenance.model_dump()}
-        return hashlib.sha256(to_json(body)).hexdigest()
+        return content_hash(self.event_type, self.bbox, d["fields"], d["charges"], self.provenance.model_dump())
+
+
+def content_hash(event_type: str, bbox, fields: dict, charges: list, provenance: dict) -> str:
+    """VerifiedRecord.content_hash over a record's dumped parts (`provenance`: every Provenance
+    field, in order), for callers that hold the record as plain dicts (agency feeds)."""
+    # Fields by name, so their order in the input does not count; pydantic-core's JSON is ~3x json.dumps.
+    body = {"event_type": event_type, "bbox": bbox,
+            "fields": {k: fields[k]["value"] for k in sorted(fields)},
+            "charges": [{k: (v["value"] if v else None) for k, v in c.items()} for c in charges],
+            "provenance": provenance}
+    return hashlib.sha256(to_json(body)).hexdigest()

@@ -193,3 +193,33 @@ def test_the_drop_folder_flow_imports_new_files_once(prefect_api, tmp_path, monk
     shutil.copy(extract_of("district-court-dispositions"), drop / "doc-movements" / "late.csv")  # still arriving
     third = feed_drop_flow(str(drop), settle_s=3600)
     assert third["unsettled"] == 1 and third["imported"] == []
+
+
+def test_feed_events_reach_both_views_with_their_provenance(tmp_path):
+    """In the cleared timeline a feed event names its feed and event key (no page to show); in the
+    anonymized view it is an event like any other, with nothing identifying."""
+    from contextlib import closing
+
+    from models.privacy import pseudonym_key
+    from models.views import refresh_views
+    from tests.portal import portal_settings, running_portal
+
+    home = tmp_path / "home"
+    for feed in ("doc-movements", "parole-hearings"):
+        assert crosstrack("feed", "import", "-m", feed, str(extract_of(feed)), home=home).returncode == 0
+    engine = make_engine(f"sqlite:///{home / 'crosstrack.db'}")
+    refresh_views(engine, pseudonym_key(home))
+    with engine.connect() as conn:
+        pid = conn.execute(text("SELECT person_id FROM events WHERE agency = 'PAROLE BOARD' "
+                                "GROUP BY person_id ORDER BY count(*) DESC")).scalars().first()
+        anon = conn.execute(text("SELECT * FROM anon_events WHERE agency IN ('PAROLE BOARD', 'DEPARTMENT OF CORRECTION')")).all()
+        names = conn.execute(text("SELECT name, sid, commitment_no FROM identities")).all()
+    engine.dispose()
+    assert len(anon) == 22 + 21
+    shown = json.dumps([dict(r._mapping) for r in anon], default=str)
+    assert not [v for n in names for v in n if v and v in shown]
+    with running_portal(portal_settings(home)) as server, closing(server.client("analyst_cleared")) as cleared:
+        page = cleared.get(f"/cleared/person/{pid}")
+        assert page.status_code == 200 and "agency feed parole-hearings" in page.text
+        events = cleared.get(f"/api/cleared/person/{pid}").json()["events"]
+        assert {e["provenance"]["verified_how"] for e in events} == {"feed"}

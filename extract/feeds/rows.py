@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.normalize.names import format_name
+from models.provenance import Provenance
 from models.verified import EVENT_DATE_FIELD
 from extract.offences import Offence, OffenceTable
 
@@ -52,8 +53,9 @@ def record_ordinal(key_values: tuple[str, ...]) -> int:
     return int.from_bytes(digest) >> 2
 
 
-def _shown(v: str) -> str:
-    return repr(v[:24] + ("…" if len(v) > 24 else ""))
+def _shown(v: str, target: str) -> str:
+    """A value as a reason may quote it: never one that identifies someone."""
+    return "" if target in IDENTIFYING else " " + repr(v[:24] + ("…" if len(v) > 24 else ""))
 
 
 @lru_cache(maxsize=64)
@@ -78,20 +80,21 @@ def _no() -> dt.date:
 
 
 class RowMapper:
-    """Maps the rows of one delivery; `delivered` is when the extract was taken (no event after it)."""
+    """Maps the rows of one delivery to the dicts a VerifiedRecord dumps to (models.merge.dict_to_item
+    takes them as they are); `delivered` is when the extract was taken (no event after it)."""
 
     def __init__(self, mapping: FeedMapping, offences: OffenceTable, delivered: dt.datetime):
         self.m = mapping
         self.offences = offences
         self.delivered = delivered
         self.today = delivered.date()
-        self.at = delivered.isoformat()
         self.by_code: dict[str, list[Offence]] = {}
         for o in offences.offences:
             self.by_code.setdefault(o.code, []).append(o)
         self.patterns = {v.pattern: re.compile(v.pattern) for v in mapping.values() if v.pattern}
         self.codes = {t: {k.strip().upper(): v for k, v in table.items()} for t, table in mapping.codes.items()}
-        self.provenance = {"agency": mapping.agency, "county": None, "series": mapping.series}
+        # every Provenance field, in its order: the content hash reads the provenance as a whole
+        self.provenance = {**dict.fromkeys(Provenance.model_fields), "agency": mapping.agency, "series": mapping.series}
 
     # ---- one value -------------------------------------------------------------------------
 
@@ -109,14 +112,13 @@ class RowMapper:
         if not raw:
             return None
         col = v.column
-        shown = "" if target in IDENTIFYING else f" {_shown(raw)}"
         t = v.type
         if t == "date":
-            return self._date(raw, v, target, shown), raw
+            return self._date(raw, v, target), raw
         if t == "code":
             code = self.codes[v.codes].get(raw.upper())
             if code is None:
-                raise RowError(f"{target}: unknown {v.codes} code{shown} in {col}", col)
+                raise RowError(f"{target}: unknown {v.codes} code{_shown(raw, target)} in {col}", col)
             return code, raw
         if t == "id":
             norm = raw.replace(" ", "").upper()
@@ -124,15 +126,15 @@ class RowMapper:
                 raise RowError(f"{target}: {col} is not an identifier of the shape {v.pattern}", col)
             return norm, raw
         if t in ("int", "number", "months"):
-            return self._number(raw, v, target, shown), raw
+            return self._number(raw, v, target), raw
         if t == "flag":
             up = raw.upper()
             if up not in _TRUE and up not in _FALSE:
-                raise RowError(f"{target}: {col}{shown} is not a yes/no flag", col)
+                raise RowError(f"{target}: {col}{_shown(raw, target)} is not a yes/no flag", col)
             return up in _TRUE, raw
         return (raw.upper() if target in IDENTIFYING or target in ("court", "facility") else raw), raw
 
-    def _date(self, raw: str, v: Value, target: str, shown: str) -> dt.date:
+    def _date(self, raw: str, v: Value, target: str) -> dt.date:
         impossible = False
         for fmt in v.formats:
             try:
@@ -142,23 +144,23 @@ class RowMapper:
                 impossible |= "out of range" in str(e) or "must be in" in str(e)
                 continue
             if d.year < MIN_YEAR:
-                raise RowError(f"{target}: {v.column}{shown} is before {MIN_YEAR}", v.column)
+                raise RowError(f"{target}: {v.column}{_shown(raw, target)} is before {MIN_YEAR}", v.column)
             if d > self.today:
-                raise RowError(f"{target}: {v.column}{shown} is after the extract was taken", v.column)
+                raise RowError(f"{target}: {v.column}{_shown(raw, target)} is after the extract was taken", v.column)
             return d
         what = "an impossible date (no such day)" if impossible else f"not a date in {' or '.join(v.formats)}"
-        raise RowError(f"{target}: {v.column}{shown} is {what}", v.column)
+        raise RowError(f"{target}: {v.column}{_shown(raw, target)} is {what}", v.column)
 
-    def _number(self, raw: str, v: Value, target: str, shown: str) -> object:
+    def _number(self, raw: str, v: Value, target: str) -> object:
         if v.type == "months" and _ISO_DURATION.fullmatch(raw):
             return raw
         try:
             n = float(raw.replace(",", "").lstrip("$")) if v.type == "number" else int(raw)
         except ValueError:
-            raise RowError(f"{target}: {v.column}{shown} is not a {'number' if v.type == 'number' else 'whole number'}",
-                           v.column) from None
+            raise RowError(f"{target}: {v.column}{_shown(raw, target)} is not a "
+                           f"{'number' if v.type == 'number' else 'whole number'}", v.column) from None
         if n < 0:
-            raise RowError(f"{target}: {v.column}{shown} is negative", v.column)
+            raise RowError(f"{target}: {v.column}{_shown(raw, target)} is negative", v.column)
         if v.type == "months":
             y, mo = divmod(int(n), 12)
             return "P" + (f"{y}Y" if y else "") + (f"{mo}M" if mo else "") if n else "P0D"
@@ -189,13 +191,12 @@ class RowMapper:
         fields: dict[str, dict] = {}
         name, name_text = self._name(cells)
         if name:
-            fields["name"] = {"value": name, "text": name_text, "confidence": 1.0, "bbox": None}
+            fields["name"] = _fv(name, name_text)
         for target, v in m.fields.items():
             got = self.value(cells, v, target)
             if got is not None:
                 value, text = got
-                fields[target] = {"value": value.isoformat() if isinstance(value, dt.date) else value,
-                                  "text": text, "confidence": 1.0, "bbox": None}
+                fields[target] = _fv(value.isoformat() if isinstance(value, dt.date) else value, text)
         event_type = self.value(cells, m.event_type, "event_type")
         if event_type is None:
             raise RowError(f"event_type: {m.event_type.column} is empty", m.event_type.column)
@@ -203,8 +204,7 @@ class RowMapper:
         if when is None:
             raise RowError(f"event date: {m.event_date.column} is empty", m.event_date.column)
         day, text = when
-        fields[EVENT_DATE_FIELD.get(event_type[0], "event_date")] = {
-            "value": day.isoformat(), "text": text, "confidence": 1.0, "bbox": None}
+        fields[EVENT_DATE_FIELD.get(event_type[0], "event_date")] = _fv(day.isoformat(), text)
         self._check_ages(fields, day)
         year = day.year
         provenance = self.provenance
@@ -214,7 +214,7 @@ class RowMapper:
         return {"source": f"feed:{m.feed}", "sha256": m.sha256, "page": 1, "frame": None, "record": ordinal,
                 "bbox": None, "event_type": event_type[0], "confidence": 1.0, "fields": fields,
                 "charges": [c] if (c := self._charge(cells, year)) else [], "provenance": provenance,
-                "verification": {"by": m.verified_by, "at": self.at, "how": "feed"}}
+                "verification": {"by": m.verified_by, "at": self.delivered, "how": "feed"}}
 
     def _name(self, cells: dict[str, str]) -> tuple[str | None, str]:
         n = self.m.name
@@ -255,7 +255,7 @@ class RowMapper:
             code, text = got
             options = self.by_code.get(str(code).upper())
             if not options:
-                raise RowError(f"offense_code: {c.offense_code.column} {_shown(text)} is not in the offence table",
+                raise RowError(f"offense_code: {c.offense_code.column}{_shown(text, '')} is not in the offence table",
                                c.offense_code.column)
             offence = next((o for o in options if o.in_force(year)), options[0])
             out["offense_code"] = _fv(offence.code, text)
@@ -263,7 +263,7 @@ class RowMapper:
             _, text = got
             found = self.offences.lookup(text, year)
             if not found:
-                raise RowError(f"statute: {c.statute.column} {_shown(text)} cites no offence in the table",
+                raise RowError(f"statute: {c.statute.column}{_shown(text, '')} cites no offence in the table",
                                c.statute.column)
             offence = offence or found[0]
             out["statute"] = _fv(found[0].statute, text)
@@ -296,4 +296,5 @@ class RowMapper:
 
 
 def _fv(value, text: str) -> dict:
-    return {"value": value, "text": text, "confidence": 1.0, "bbox": None}
+    """A FieldValue as VerifiedRecord dumps it: what an agency system holds is certain."""
+    return {"value": value, "text": text, "confidence": 1.0, "bbox": None, "span": None}
