@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from models.db import database_url, make_engine
 from models.errors import CrosstrackError, ExitCode, MissingFileError
+from models.prefetch import WORKERS
 from models.settings import Settings
 
 from .cli import UrlOpt, app, bench_app
@@ -84,6 +85,7 @@ def merge(
     file: Annotated[Path, typer.Argument(help="verified records, one JSON object per line")],
     rejects: Annotated[Optional[Path], typer.Option(help="rejected lines with reasons (default FILE.rejects.jsonl)")] = None,
     chunk_size: Annotated[int, typer.Option(help="records per transaction", min=1)] = 5000,
+    workers: Annotated[int, typer.Option(help="2: parse in a second process while the first writes", min=1, max=2)] = WORKERS,
     database_url: UrlOpt = None,
 ) -> None:
     """Merge verified records into the repository, idempotently (keyed by document, page, frame, record)."""
@@ -104,7 +106,7 @@ def merge(
                 out.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
 
             counts = merge_lines(engine, numbered_lines(file), on_reject=on_reject,
-                                 on_chunk=lambda n: bar.advance(task, n), chunk_size=chunk_size)
+                                 on_chunk=lambda n: bar.advance(task, n), chunk_size=chunk_size, workers=workers)
     except CrosstrackError as e:
         from .cli import _fail
         _fail(e)
@@ -118,6 +120,7 @@ def merge(
 def bench_load(
     events: Annotated[int, typer.Option(help="synthetic events to merge", min=1)] = 200_000,
     seed: int = 5,
+    workers: Annotated[int, typer.Option(help="as `merge --workers`", min=1, max=2)] = WORKERS,
     database_url: UrlOpt = None,
 ) -> None:
     """Merge throughput (events/s) against a raw bulk insert of the same rows, in one run.
@@ -128,7 +131,7 @@ def bench_load(
     try:
         with progress() as bar:
             task = bar.add_task("merge", total=events)
-            report = run_load_bench(events, seed, database_url, lambda n: bar.advance(task, n))
+            report = run_load_bench(events, seed, database_url, lambda n: bar.advance(task, n), workers)
     except CrosstrackError as e:
         from .cli import _fail
         _fail(e)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +29,9 @@ from models.errors import FeedFileError
 from models.feed_store import QuarantineRow, delivered_events, record_delivery
 from models.merge import CHUNK, MergeCounts, Prepared, merge_prepared, prepare_chunks, read_classes
 from models.offence_store import OffenceClasses
-from models.prefetch import prefetched
+from models.prefetch import WORKERS, prefetched
 
 COUNTS = ("rows", "inserted", "updated", "unchanged", "quarantined", "missing")
-WORKERS = 2 if (os.cpu_count() or 1) > 1 else 1
 
 
 @dataclass

@@ -149,15 +149,17 @@ def raw_insert_all(engine: Engine) -> tuple[int, float]:
     return rows, spent
 
 
-def run_load_bench(events: int, seed: int, url: str | None, on_progress: Callable[[int], None]) -> dict:
+def run_load_bench(events: int, seed: int, url: str | None, on_progress: Callable[[int], None],
+                   workers: int = 1) -> dict:
     with bench_repository(url, "crosstrack-bench-load-") as (engine, scratch):
         source = scratch / "verified.jsonl"
         made = write_records(source, events, seed)  # untimed: the generator is not what is measured
         start = time.perf_counter()
-        counts = merge_lines(engine, numbered_lines(source), on_chunk=on_progress)
+        counts = merge_lines(engine, numbered_lines(source), on_chunk=on_progress, workers=workers)
         merge_s = time.perf_counter() - start
         rows, raw_s = raw_insert_all(engine)
         return {"events": counts.inserted, "records": made, "rejected": counts.rejected, "people": counts.people,
+                "workers": workers,
                 "database": engine.dialect.name, "generator": "models.synth",
                 "merge_s": round(merge_s, 2), "merge_events_per_s": round(counts.inserted / merge_s),
                 "raw_method": "COPY" if engine.dialect.name == "postgresql" else "executemany",

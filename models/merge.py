@@ -31,6 +31,7 @@ from sqlalchemy import (JSON, Connection, Engine, String, Table, bindparam, dele
                         update)
 
 from .offence_store import OffenceClasses
+from .prefetch import prefetched
 from .schema import (ChargeRow, Document, Event, EventHistory, Extraction, Identity, Page, Person, Region,
                      Review)
 from .verified import DEMOGRAPHICS, EVENT_DATE_FIELD, VerifiedRecord, content_hash
@@ -545,21 +546,24 @@ def _gc_paused():
 
 def merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes]], *,
                 on_reject: Callable[[Rejection], None] = lambda r: None,
-                on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
+                on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK,
+                workers: int = 1) -> MergeCounts:
     """Merge numbered JSON lines of verified records; the schema must be current. Rejected lines
-    go to `on_reject` and the rest goes on; `on_chunk(n)` after each committed chunk."""
+    go to `on_reject` and the rest goes on; `on_chunk(n)` after each committed chunk. With
+    `workers=2` the lines are parsed in a forked child a chunk ahead of the writes
+    (models/prefetch.py): for a command line, not inside a threaded flow."""
     with _gc_paused():
-        return _merge_lines(engine, lines, on_reject, on_chunk, chunk_size)
+        counts = MergeCounts()
+        classes = read_classes(engine)
 
+        def produce() -> Iterator[Prepared]:
+            return prepare_chunks(lines, classes, chunk_size)
 
-def merge_records(engine: Engine, records: Iterable[tuple[int, VerifiedRecord | dict]], *,
-                  on_reject: Callable[[Rejection], None] = lambda r: None,
-                  on_chunk: Callable[[int], None] = lambda n: None, chunk_size: int = CHUNK) -> MergeCounts:
-    """Merge numbered records already parsed (an agency feed's rows: `dict_to_item` dicts); as
-    `merge_lines` otherwise. A rejection's text names the record's number only (the record itself
-    may identify someone)."""
-    with _gc_paused():
-        return _merge_lines(engine, records, on_reject, on_chunk, chunk_size)
+        for chunk in prefetched(produce) if workers > 1 else produce():
+            merge_prepared(engine, chunk, counts, on_reject)
+            on_chunk(len(chunk.items))
+        counts.people = count_people(engine)
+        return counts
 
 
 @dataclass
@@ -580,6 +584,8 @@ def prepare_chunks(lines: Iterable[tuple[int, str | bytes | VerifiedRecord | dic
 
     def flush() -> Prepared:
         items, more = _refuse_overlong(chunk)
+        for it in items:
+            it.source = ""  # the line itself is not needed past here: do not carry it to another process
         out = Prepared(items, refused + more)
         chunk.clear(), keys.clear(), refused.clear()
         return out
@@ -618,16 +624,6 @@ def merge_prepared(engine: Engine, chunk: Prepared, counts: MergeCounts,
         counts.updated += u
         counts.unchanged += s
     gc.collect(1)
-
-
-def _merge_lines(engine: Engine, lines: Iterable[tuple[int, str | bytes | VerifiedRecord | dict]],
-                 on_reject: Callable[[Rejection], None], on_chunk: Callable[[int], None], chunk_size: int) -> MergeCounts:
-    counts = MergeCounts()
-    for chunk in prepare_chunks(lines, read_classes(engine), chunk_size):
-        merge_prepared(engine, chunk, counts, on_reject)
-        on_chunk(len(chunk.items))
-    counts.people = count_people(engine)
-    return counts
 
 
 def read_classes(engine: Engine) -> OffenceClasses:

@@ -10,12 +10,15 @@ stops the child.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import traceback
 from queue import Empty
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
+# Processes a load uses: the parent writing, and on a machine with a second core a child reading.
+WORKERS = 2 if (os.cpu_count() or 1) > 1 else 1
 
 
 class ChildFailed(RuntimeError):

@@ -223,3 +223,42 @@ def test_feed_events_reach_both_views_with_their_provenance(tmp_path):
         assert page.status_code == 200 and "agency feed parole-hearings" in page.text
         events = cleared.get(f"/api/cleared/person/{pid}").json()["events"]
         assert {e["provenance"]["verified_how"] for e in events} == {"feed"}
+
+
+def test_reading_in_a_child_process_gives_what_reading_in_place_gives(tmp_path):
+    from flows.cli_repo import ensure_repository
+    from flows.feed_import import import_file
+
+    feed = "probation-supervision"
+    out = {}
+    for workers in (1, 2):
+        engine = make_engine(f"sqlite:///{tmp_path / f'w{workers}.db'}")
+        ensure_repository(engine)
+        res = import_file(engine, load_mapping(feed), extract_of(feed), report_dir=tmp_path / "r", workers=workers,
+                          chunk_size=7)  # many chunks: the hand-over between the processes is exercised
+        with engine.connect() as conn:
+            hashes = sorted(conn.execute(text("SELECT record_key || content_hash FROM extractions")).scalars())
+        out[workers] = (res.counts(), [(q.row, q.reason) for q in res.quarantine], hashes)
+        engine.dispose()
+    assert out[1] == out[2] and out[1][0]["inserted"] == 60
+
+
+def test_a_failure_in_the_child_reaches_the_parent_and_an_early_stop_ends_the_child():
+    import itertools
+    import multiprocessing
+
+    from models.prefetch import prefetched
+
+    def failing():
+        yield 1
+        raise ValueError("row 2 broke the reader")
+
+    got = []
+    with pytest.raises(ValueError, match="row 2 broke the reader"):
+        for x in prefetched(failing):
+            got.append(x)
+    assert got == [1]
+    endless = prefetched(lambda: itertools.count())
+    assert [next(endless) for _ in range(5)] == [0, 1, 2, 3, 4]
+    endless.close()
+    assert not multiprocessing.active_children()
