@@ -23,6 +23,7 @@ from pydantic_core import to_json
 from extract.feeds.mapping import FeedMapping, Value, known_mappings
 from extract.feeds.rows import record_ordinal
 from models import synth
+from models.verified import EVENT_DATE_FIELD
 
 FEEDS_FROM = 2010  # agency systems deliver extracts from this year on; earlier events are scanned
 FILE_NAMES = {"doc-movements": "IMS_MOVES_{tag}.txt", "district-court-dispositions": "dispositions_{tag}.csv",
@@ -117,7 +118,6 @@ class RowEncoder:
 
 
 def _event_date(rec: dict) -> str | None:
-    from models.verified import EVENT_DATE_FIELD
     return rec["fields"].get(EVENT_DATE_FIELD.get(rec["event_type"], ""), {}).get("value")
 
 
@@ -148,7 +148,7 @@ def write_extract(m: FeedMapping, path: Path, rows: Iterable[dict[str, str]]) ->
             cols = m.columns()
             w.writerow(cols)
             for r in rows:
-                w.writerow([r.get(c, "") for c in cols])
+                w.writerow(r["__cells__"] if "__cells__" in r else [r.get(c, "") for c in cols])  # a broken row as is
                 n += 1
         elif m.format == "fixed_width":
             for r in rows:
@@ -223,18 +223,18 @@ def write_feeds(out: Path, people: int, seed: int, feeds_from: int = FEEDS_FROM,
 
 # ---- samples with bad rows ----------------------------------------------------------------------
 
-# (kind, what is broken, the words its quarantine reason must contain)
+# Each kind of bad row the samples carry, with the words its quarantine reason must contain.
 BAD_KINDS = (
-    ("bad_date", "the event date in another layout", "is not a date in"),
-    ("impossible_date", "the event date on a day that does not exist", "impossible date"),
-    ("unknown_code", "a code missing from the code table", "unknown"),
-    ("missing_required", "a required column left empty", "required"),
-    ("bad_identifier", "an identifier of the wrong shape", "not an identifier of the shape"),
-    ("dob_after_event", "a date of birth after the event", "not before the event"),
-    ("future_date", "an event after the extract was taken", "after the extract was taken"),
-    ("unknown_offence", "an offence code that is not in the offence table", "offence"),
-    ("duplicate_key", "a second row for the same event", "repeats the event key"),
-    ("unreadable", "a line the format cannot read", ""),
+    ("bad_date", "is not a date in"),                 # the event date in another layout
+    ("impossible_date", "impossible date"),           # February 30th
+    ("unknown_code", "unknown"),                      # a code missing from its code table
+    ("missing_required", "required"),                 # a required column left empty
+    ("bad_identifier", "not an identifier of the shape"),
+    ("dob_after_event", "not before the event"),
+    ("future_date", "after the extract was taken"),
+    ("unknown_offence", "offence"),                   # an offence code not in the offence table
+    ("duplicate_key", "repeats the event key"),       # a second row for the same event
+    ("unreadable", ""),                               # a line the format cannot read (per format below)
 )
 _UNREADABLE_REASON = {"fixed_width": "the layout needs", "csv": "cells where the header has",
                       "jsonl": "not JSON", "excel": "is not a date in"}
@@ -249,8 +249,7 @@ def _break(kind: str, m: FeedMapping, row: dict[str, str]) -> dict | None:
     elif kind == "impossible_date":
         r[date_col] = dt.date(2019, 2, 28).strftime(fmt).replace("28", "30")  # February 30th
     elif kind == "unknown_code":
-        coded = [v for v in m.values() if v.type == "code" and v.column and v.column != m.county.column] \
-            if m.county else [v for v in m.values() if v.type == "code" and v.column]
+        coded = [v for v in m.values() if v.type == "code" and v.column and v is not m.county]
         if not coded:
             return None
         r[coded[0].column] = "ZZQ"
@@ -276,19 +275,18 @@ def _break(kind: str, m: FeedMapping, row: dict[str, str]) -> dict | None:
         if not (m.charge and m.charge.offense_code and m.charge.offense_code.column):
             return None
         r[m.charge.offense_code.column] = "999/99/Z"
-    elif kind == "duplicate_key":
-        changed = next((v.column for v in m.fields.values() if v.column and v.column not in m.key and v.type == "date"
-                        and v.column != m.event_date.column), None)
-        if changed is None:
+    elif kind == "duplicate_key":  # the same event again, its DOB changed
+        dob = m.fields.get("dob")
+        if dob is None or dob.column in m.key:
             return None
-        r[changed] = dt.date(1970, 1, 1).strftime(m.fields["dob"].formats[0]) if "dob" in m.fields else r[changed]
+        r[dob.column] = dt.date(1970, 1, 1).strftime(dob.formats[0])
     elif kind == "unreadable":
         if m.format == "fixed_width":
             r = {"__line__": _fixed_line(m, row)[:40]}
         elif m.format == "jsonl":
             r = {"__line__": '{"commitment": "W1234", "action": '}
         elif m.format == "csv":
-            return None  # written as a short line by write_samples
+            r = {"__cells__": ["TRUNCATED", "ROW"]}
         else:
             r[date_col] = "next tuesday"
     return r
@@ -302,32 +300,30 @@ def write_samples(out: Path, people: int = 120, seed: int = 2024, per_feed: int 
     good: dict[str, list[dict]] = {f: [] for f in mappings}
     keys: dict[str, set] = {f: set() for f in mappings}
     for x in feed_records(people, seed):
-        src = x.record["source"]
-        if src.startswith("feed:") and len(good[src[5:]]) < per_feed:
-            enc = encoders[src[5:]]
-            for row in enc.rows(x.record):
-                k = enc.key(row)
-                if k not in keys[src[5:]] and len(good[src[5:]]) < per_feed:
-                    keys[src[5:]].add(k)
-                    good[src[5:]].append(row)
+        feed = x.record["source"].removeprefix("feed:")
+        if feed not in good:
+            continue  # a scanned record
+        for row in encoders[feed].rows(x.record):
+            k = encoders[feed].key(row)
+            if k not in keys[feed] and len(good[feed]) < per_feed:
+                keys[feed].add(k)
+                good[feed].append(row)
     rng = random.Random(seed)
     result = {}
     for feed, m in mappings.items():
         rows = list(good[feed])
         bad: dict[int, tuple[str, str]] = {}  # id(row) → (kind, the words its reason carries)
-        for kind, _, words in BAD_KINDS:
+        for kind, words in BAD_KINDS:
             at = rng.choice([i for i in range(5, len(rows)) if id(rows[i]) not in bad])
             broken = _break(kind, m, rows[at])
             if broken is None:
-                if not (kind == "unreadable" and m.format == "csv"):
-                    continue
-                broken = {"__short__": "1"}
-            elif kind != "duplicate_key" and "__line__" not in broken:
-                broken[m.key[0]] = _fresh_key(m, broken, keys[feed])  # its own event, not a repeat
+                continue
+            if kind != "duplicate_key" and kind != "unreadable":
+                broken[m.key[0]] = _fresh_key(encoders[feed], broken, keys[feed])  # its own event, not a repeat
             rows.insert(at + 1 if kind == "duplicate_key" else at, broken)
             bad[id(broken)] = (kind, words or _UNREADABLE_REASON[m.format])
         path = out / feed / FILE_NAMES[feed].format(tag="sample")
-        _write_with_short_lines(m, path, rows)
+        write_extract(m, path, rows)
         first = 2 if m.format in ("csv", "excel") else 1  # a header row comes first
         expected = [(n + first, *bad[id(r)]) for n, r in enumerate(rows) if id(r) in bad]
         with (out / feed / "expected.csv").open("w", newline="") as f:
@@ -338,8 +334,9 @@ def write_samples(out: Path, people: int = 120, seed: int = 2024, per_feed: int 
     return result
 
 
-def _fresh_key(m: FeedMapping, row: dict, taken: set) -> str:
+def _fresh_key(enc: RowEncoder, row: dict, taken: set) -> str:
     """A first key column value no good row has, so a broken row is its own event."""
+    m = enc.m
     col = m.key[0]
     value = row.get(col, "")
     if col == m.event_date.column:
@@ -347,20 +344,6 @@ def _fresh_key(m: FeedMapping, row: dict, taken: set) -> str:
     n = 0
     while True:
         cand = (value[:-3] + f"{900 + n:03d}") if len(value) > 3 else value + str(n)
-        trial = dict(row, **{col: cand})
-        if RowEncoder(m).key(trial) not in taken:
+        if enc.key(dict(row, **{col: cand})) not in taken:
             return cand
         n += 1
-
-
-def _write_with_short_lines(m: FeedMapping, path: Path, rows: list[dict]) -> None:
-    if m.format == "csv" and any("__short__" in r for r in rows):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding=m.encoding, newline="") as f:
-            w = csv.writer(f, delimiter=m.csv.delimiter, lineterminator="\r\n")
-            cols = m.columns()
-            w.writerow(cols)
-            for r in rows:
-                w.writerow(["TRUNCATED", "ROW"] if "__short__" in r else [r.get(c, "") for c in cols])
-        return
-    write_extract(m, path, rows)
