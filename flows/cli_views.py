@@ -53,6 +53,60 @@ def views_refresh(database_url: UrlOpt = None) -> None:
     typer.echo(json.dumps(result.as_dict()))
 
 
+DEFAULT_COHORTS = ("year,county,event_type", "age_band,gender,offence_category")
+
+
+@views_app.command("audit")
+def views_audit(
+    cohort: Annotated[Optional[list[str]], typer.Option(help="a cohort family to audit as well: the dimensions counted and filtered on, e.g. year,county,gender (repeatable; default: year,county,event_type and age_band,gender,offence_category)")] = None,
+    pairs: Annotated[bool, typer.Option(help="audit every pair of dimensions with its two one-way tables")] = True,
+    threshold: Annotated[int, typer.Option(help="the suppression threshold the portal serves")] = 11,
+    database_url: UrlOpt = None,
+) -> None:
+    """Audit the tables the public portal would publish, by linear programming: for each family
+    (a table and every table over a subset of its dimensions, each computed as the portal serves
+    it), every suppressed small cell's feasible range given all their published cells together.
+    Exit 1 when a cell is exposed."""
+    import itertools
+    import time
+
+    from models import views
+    from models.disclosure_audit import audit_tables
+    from portal.queries import published_family
+
+    settings = Settings.from_env()
+    families = [tuple(p) for p in itertools.combinations(views.DIMENSIONS, 2)] if pairs else []
+    families += [tuple(d.strip() for d in c.split(",") if d.strip()) for c in (cohort or DEFAULT_COHORTS)]
+    t0 = time.perf_counter()
+    rows = []
+    try:
+        engine = _engine(settings, database_url)
+        with progress() as bar:
+            task = bar.add_task("audit", total=len(families))
+            for dims in families:
+                audit = audit_tables(published_family(engine, dims, threshold), threshold)
+                rows.append(audit)
+                bar.update(task, advance=1)
+    except CrosstrackError as e:
+        from .cli import _fail
+        _fail(e)
+    err.print(f"{'family':<44} {'tables':>6} {'cells':>7} {'suppressed':>10} {'primary':>7} {'exposed':>7} {'s':>6}")
+    for a in rows:
+        if a.suppressed or a.exposed:
+            err.print(f"{','.join(a.dims):<44} {a.tables:>6} {a.cells:>7} {a.suppressed:>10} {a.primary:>7} "
+                      f"{len(a.exposed):>7} {a.seconds:>6.2f}")
+    summary = {"families": len(rows), "tables": sum(a.tables for a in rows), "cells": sum(a.cells for a in rows),
+               "suppressed": sum(a.suppressed for a in rows), "primary": sum(a.primary for a in rows),
+               "exposed": sum(len(a.exposed) for a in rows), "protection": rows[0].protection if rows else None,
+               "threshold": threshold, "seconds": round(time.perf_counter() - t0, 2),
+               "exposed_cells": [{"family": list(a.dims), **b.as_dict()} for a in rows for b in a.exposed][:20]}
+    err.print(f"{summary['families']} families, {summary['tables']} tables, {summary['suppressed']} suppressed cells "
+              f"({summary['primary']} below {threshold}), {summary['exposed']} exposed")
+    typer.echo(json.dumps(summary))
+    if summary["exposed"]:
+        raise typer.Exit(1)
+
+
 @roles_app.command("apply")
 def roles_apply(
     public_password: Annotated[Optional[str], typer.Option(envvar="CROSSTRACK_PUBLIC_PASSWORD", help="password of crosstrack_public")] = None,

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import itertools
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ KEY_ENV = "CROSSTRACK_PSEUDONYM_KEY"
 KEY_FILE = "pseudonym.key"
 THRESHOLD = 11  # cells with 1..THRESHOLD-1 are suppressed
 K = 5
+AUDIT_LPS = 40  # linear programs per round of joint suppression's audit (serving time)
 ALL = "ALL"  # the label of a margin (total) in an aggregate table
 ANY = "*"    # a value generalized away entirely
 UNKNOWN = "unknown"
@@ -275,6 +278,99 @@ def _close_lines(mask: np.ndarray, cost: np.ndarray) -> None:
                 pick.insert(axis, int(free.argmin()))
                 mask[tuple(pick)] = True
                 changed = True
+
+
+def suppress_joint(cells: np.ndarray, threshold: int, margin_mask: Callable[[tuple[int, ...]], np.ndarray],
+                   floor: np.ndarray | None = None, audit: bool = True, max_rounds: int = 30) -> np.ndarray:
+    """The suppression mask of `with_margins(cells)` when every table over a subset of its axes is
+    served too, each with its own mask: `margin_mask(axes)` gives that mask (with its margins, in
+    the axes' order), computed the same way, so a margin is hidden here exactly when it is hidden
+    there (a cell shown in one table and hidden in another is simply shown). Only interior cells
+    are added here: primaries, complements until no line has a lone suppressed entry, bridges
+    (2-D), and then, until the interval audit (models.disclosure_audit) finds no primary cell
+    whose feasible range over all these tables together is too narrow, the cheapest unsuppressed
+    cell near each exposed one. `floor`: cells that must be hidden anyway (a table at a raised
+    threshold hides at least what the default one does, so the two together tell nothing more)."""
+    from .disclosure_audit import exposed_positions
+
+    table = with_margins(cells)
+    k = cells.ndim
+    mask = np.zeros(table.shape, dtype=bool)
+    if k == 1:
+        mask |= primary_mask(table, threshold)
+    else:
+        for r in range(1, k):
+            for axes in itertools.combinations(range(k), r):
+                mask[tuple(slice(None) if a in axes else -1 for a in range(k))] |= margin_mask(axes)
+        mask[tuple(slice(0, n) for n in cells.shape)] |= primary_mask(cells, threshold)
+    if floor is not None:
+        mask |= floor
+    interior = np.zeros(table.shape, dtype=bool)
+    interior[tuple(slice(0, n) for n in cells.shape)] = True
+    big = np.iinfo(np.int64).max
+    cost = np.where(table > 0, table, big // 2).astype(np.int64)
+    cost[~interior] = big  # margins are other tables' cells: never chosen here
+    _close(mask, cost)
+    exposed: list[tuple] | None = None
+    for _ in range(max_rounds if audit else 0):
+        # after the first round only the cells still exposed; LPs capped per round (a cell left
+        # unproven counts as exposed, so the cap costs extra suppression, never protection)
+        exposed = exposed_positions(table, mask, threshold, only=exposed, max_lps=AUDIT_LPS)
+        if not exposed:
+            break
+        added = [c for p in exposed for c in _cheapest_near(p, mask, cost)]
+        if not added:
+            break  # nothing left to hide nearby: the audit will report it
+        for c in added:
+            mask[c] = True
+        _close(mask, cost)
+    return mask
+
+
+def _close(mask: np.ndarray, cost: np.ndarray) -> None:
+    _close_lines(mask, cost)
+    if mask.ndim == 2:
+        while _close_bridge(mask, cost):
+            _close_lines(mask, cost)
+
+
+def _cheapest_near(pos: tuple, mask: np.ndarray, cost: np.ndarray) -> list[tuple]:
+    """Cells to hide for an exposed position. For an interior cell, the cheapest unsuppressed one
+    on each line through it (which line binds is unknown, and a round per line is slow); for a
+    margin, the cheapest among the interior cells summed into it. When those lines hold nothing
+    to hide, the search spreads along the lines through the suppressed cells reached so far
+    (where the mass that would widen the range has to come from), and takes the cheapest there."""
+    inner = tuple(slice(0, n - 1) for n in mask.shape)
+    top = np.iinfo(np.int64).max
+    free = ~mask[inner]
+    cost_in = cost[inner]
+
+    def cheapest(where: np.ndarray) -> tuple | None:
+        choice = np.where(where & free, cost_in, top)
+        pick = np.unravel_index(int(choice.argmin()), choice.shape)
+        return tuple(int(i) for i in pick) if choice[pick] < top else None
+
+    region = np.zeros(free.shape, dtype=bool)
+    region[tuple(slice(None) if p == n - 1 else p for p, n in zip(pos, mask.shape))] = True
+    if region.sum() == 1:
+        picks = []
+        for a in range(region.ndim):
+            line = np.zeros_like(region)
+            line[tuple(slice(None) if b == a else pos[b] for b in range(region.ndim))] = True
+            picks.append(cheapest(line))
+        found = [p for p in picks if p is not None]
+        if found:
+            return found
+    elif (pick := cheapest(region)) is not None:
+        return [pick]
+    for _ in range(2 * region.ndim + 2):
+        lines = region.copy()
+        for a in range(region.ndim):
+            lines |= region.any(axis=a, keepdims=True)
+        if (pick := cheapest(lines)) is not None:
+            return [pick]
+        region = lines
+    return []
 
 
 def lone_suppressed_lines(mask: np.ndarray) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,6 +75,7 @@ STANDARD_AGGREGATES = (("year",), ("county",), ("agency",), ("offence_category",
 ANON_COLUMNS = [c.name for c in anon_events.columns]
 # event_year is for grouping only: exported, it would undo the coarsening of event_month
 EXPORT_COLUMNS = [c for c in ANON_COLUMNS if c != "event_year"]
+AUDIT_MAX_DIMS = 3  # joint suppression runs the LP audit on tables of up to this many dimensions
 MAX_CELLS = 5_000_000  # an n-D table bigger than this is refused: ask for fewer dimensions
 
 
@@ -289,17 +290,23 @@ def counts(engine: Engine, by: Sequence[str]) -> pd.Series:
     return s
 
 
-def aggregate(engine: Engine, by: Sequence[str], threshold: int = privacy.THRESHOLD) -> AggregateTable:
-    """Counts by the dimensions, with margins, small cells and their complements suppressed."""
+def aggregate(engine: Engine, by: Sequence[str], threshold: int = privacy.THRESHOLD,
+              masks: MutableMapping | None = None) -> AggregateTable:
+    """Counts by the dimensions, with margins, small cells and their complements suppressed jointly
+    with every table over a subset of the dimensions (privacy.suppress_joint), so a cell is hidden
+    in all the tables that show it or in none, in whatever order the dimensions are asked for.
+    `masks`: a memo of those tables' masks, valid while the views are unchanged (the portal's
+    TableCache keeps one per views fingerprint); without it they are computed afresh."""
     if threshold < 1:
         raise ViewError("the suppression threshold must be at least 1")
     by = _check_dims(by)
-    s = counts(engine, by)
-    if len(by) == 1:
+    canon = tuple(sorted(by, key=list(DIMENSIONS).index))  # one mask per table, whatever the order asked
+    s = counts(engine, canon)
+    if len(canon) == 1:
         axes = [sorted(map(str, s.index))]
         keys = [(str(k),) for k in s.index]
     else:
-        axes = [sorted({str(k[a]) for k in s.index}) for a in range(len(by))]
+        axes = [sorted({str(k[a]) for k in s.index}) for a in range(len(canon))]
         keys = [tuple(map(str, k)) for k in s.index]
     size = int(np.prod([len(a) + 1 for a in axes]))
     if size > MAX_CELLS:
@@ -308,10 +315,29 @@ def aggregate(engine: Engine, by: Sequence[str], threshold: int = privacy.THRESH
     cells = np.zeros([len(a) for a in axes], dtype=np.int64)
     for k, n in zip(keys, s.to_numpy()):
         cells[tuple(p[v] for p, v in zip(pos, k))] = n
-    table = privacy.with_margins(cells)
-    mask = privacy.suppress(table, threshold)
-    labels = tuple(tuple(a) + (privacy.ALL,) for a in axes)
-    return AggregateTable(by, labels, table, mask, threshold)
+    mask = joint_mask(cells, canon, threshold, {} if masks is None else masks)
+    order = [canon.index(d) for d in by]
+    labels = tuple(tuple(axes[a]) + (privacy.ALL,) for a in order)
+    return AggregateTable(by, labels, privacy.with_margins(cells).transpose(order), mask.transpose(order), threshold)
+
+
+def joint_mask(cells: np.ndarray, dims: tuple[str, ...], threshold: int, memo: MutableMapping) -> np.ndarray:
+    """The mask of the table over `dims` (canonical order) as served: each of its margins hidden
+    exactly as the table over those dimensions hides it (computed here from the same counts, so
+    the two agree), at a raised threshold at least what the default threshold hides."""
+    key = (dims, threshold)
+    if key in memo:
+        return memo[key]
+
+    def margin_mask(keep: tuple[int, ...]) -> np.ndarray:
+        summed = tuple(a for a in range(cells.ndim) if a not in keep)
+        return joint_mask(cells.sum(axis=summed), tuple(dims[a] for a in keep), threshold, memo)
+
+    floor = joint_mask(cells, dims, privacy.THRESHOLD, memo) if threshold > privacy.THRESHOLD else None
+    # four-way tables (two cohort filters) skip the LP rounds: minutes at state scale (left open)
+    mask = privacy.suppress_joint(cells, threshold, margin_mask, floor, audit=len(dims) <= AUDIT_MAX_DIMS)
+    memo[key] = mask
+    return mask
 
 
 # ---------------------------------------------------------------- anonymized rows for export

@@ -4,6 +4,7 @@ restricted read goes through models.audit and is recorded before it happens."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import OrderedDict
@@ -59,13 +60,16 @@ def check_filters(filters: Mapping[str, str]) -> dict[str, str]:
 
 
 class TableCache:
-    """Suppressed tables over three or four dimensions (grouped from anon_events, seconds at state
-    scale), kept per app. A table is keyed by its dimensions, its threshold and a fingerprint of
-    the views (their one-dimensional margins), so a views refresh makes every entry stale."""
+    """Suppressed tables, kept per app: three- or four-dimensional ones are grouped from
+    anon_events (seconds at state scale), and every table's joint suppression solves linear
+    programs. A table is keyed by its dimensions, its threshold and a fingerprint of the views
+    (their one-dimensional margins), so a views refresh makes every entry stale. `masks` memoizes,
+    per fingerprint, the masks of the tables over fewer dimensions that a table's margins share."""
 
     def __init__(self, size: int = 32):
         self.size = size
         self.tables: OrderedDict[tuple, views.AggregateTable] = OrderedDict()
+        self.masks: OrderedDict[int, dict] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, engine: Engine, dims: tuple[str, ...], threshold: int) -> views.AggregateTable:
@@ -73,12 +77,17 @@ class TableCache:
             margins = conn.execute(select(views.agg_counts.c.dims, views.agg_counts.c.key1, views.agg_counts.c.n)
                                    .where(views.agg_counts.c.key2 == "").order_by(views.agg_counts.c.dims,
                                                                                   views.agg_counts.c.key1)).all()
-        key = (dims, threshold, hash(tuple(map(tuple, margins))))
+        fingerprint = hash(tuple(map(tuple, margins)))
+        key = (tuple(dims), threshold, fingerprint)
         with self.lock:
             if key in self.tables:
                 self.tables.move_to_end(key)
                 return self.tables[key]
-        table = views.aggregate(engine, dims, threshold)  # outside the lock: other requests go on meanwhile
+            memo = self.masks.setdefault(fingerprint, {})
+            self.masks.move_to_end(fingerprint)
+            while len(self.masks) > 2:  # the current views and the ones just replaced
+                self.masks.popitem(last=False)
+        table = views.aggregate(engine, dims, threshold, memo)  # outside the lock: other requests go on meanwhile
         with self.lock:
             self.tables[key] = table
             while len(self.tables) > self.size:
@@ -86,10 +95,16 @@ class TableCache:
         return table
 
 
+def _table(engine: Engine, dims: Sequence[str], threshold: int, cache: TableCache | None) -> views.AggregateTable:
+    return cache.get(engine, tuple(dims), threshold) if cache else views.aggregate(engine, dims, threshold)
+
+
 def trend(engine: Engine, by: Sequence[str], filters: Mapping[str, str] | None = None,
           threshold: int = privacy.THRESHOLD, cache: TableCache | None = None) -> Trend:
     """Counts by one or two dimensions within a cohort (filters on other dimensions), with margins
-    and suppression. The public threshold can be raised, never lowered."""
+    and suppression. The public threshold can be raised, never lowered. Every table is suppressed
+    jointly with the tables over its dimensions' subsets (views.aggregate), so no two tables served
+    here, filtered or not, show a cell the other hides."""
     by = parse_dims(by)
     filters = check_filters(filters or {})
     if threshold < privacy.THRESHOLD:
@@ -98,10 +113,19 @@ def trend(engine: Engine, by: Sequence[str], filters: Mapping[str, str] | None =
     if clash:
         raise ViewError(f"{', '.join(clash)} is both counted by and filtered on")
     if not filters:
-        return Trend(by, {}, threshold, views.aggregate(engine, by, threshold))
-    dims = by + tuple(filters)
-    full = cache.get(engine, dims, threshold) if cache and len(dims) > 2 else views.aggregate(engine, dims, threshold)
+        return Trend(by, {}, threshold, _table(engine, by, threshold, cache))
+    full = _table(engine, by + tuple(filters), threshold, cache)
     return Trend(by, filters, threshold, cohort_slice(full, filters))
+
+
+def published_family(engine: Engine, dims: Sequence[str], threshold: int = privacy.THRESHOLD) -> list[views.AggregateTable]:
+    """Every table the portal serves whose cells are sums over the table by `dims`: the table by
+    each non-empty subset of them, as trend() serves it (a cohort is a slice of the table over its
+    counted and filtered dimensions, so its cells are among these). Each is computed on its own,
+    with no shared memo, so an audit of them also checks that they agree."""
+    dims = views._check_dims(dims)
+    return [views.aggregate(engine, sub, threshold) for r in range(len(dims), 0, -1)
+            for sub in itertools.combinations(dims, r)]
 
 
 def cohort_slice(full: views.AggregateTable, filters: dict[str, str]) -> views.AggregateTable | None:
@@ -180,13 +204,13 @@ class Report:
                 "suppressed": self.suppressed, "threshold": self.threshold}
 
 
-def report(engine: Engine, name: str) -> Report:
+def report(engine: Engine, name: str, cache: TableCache | None = None) -> Report:
     """A standard report: a projection of a published two-way table, with that table's own
     suppression and margins (a report's own sub-totals would let a hidden cell be recovered)."""
     spec = REPORTS.get(name)
     if spec is None:
         raise ViewError(f"unknown report {name!r}: choose from {', '.join(REPORTS)}")
-    t = views.aggregate(engine, (spec.rows, spec.cols))
+    t = _table(engine, (spec.rows, spec.cols), privacy.THRESHOLD, cache)
     col_labels = list(t.labels[1])
     shown = [c for c in col_labels[:-1] if spec.keep is None or c in spec.keep] + [privacy.ALL]
     idx = [col_labels.index(c) for c in shown]

@@ -119,7 +119,7 @@ def api_reports(user: Analyst) -> list[dict]:
             responses={200: {"content": {"text/csv": {}, "application/pdf": {}}}})
 def api_report(request: Request, user: Analyst, name: ReportName,
                format: Literal["json", "csv", "pdf"] = "json") -> Response:
-    rep = queries.report(public_engine(request), name)
+    rep = queries.report(public_engine(request), name, table_cache(request))
     if format == "csv":
         return Response(report_csv(rep), media_type="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
@@ -194,4 +194,4 @@ def reports_page(request: Request, user: Analyst) -> Response:
 
 @router.get("/public/reports/{name}", response_class=HTMLResponse, summary="A standard report as a page")
 def report_page(request: Request, user: Analyst, name: ReportName) -> Response:
-    return render(request, "public_report.html", report=queries.report(public_engine(request), name))
+    return render(request, "public_report.html", report=queries.report(public_engine(request), name, table_cache(request)))
