@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from models.errors import CrosstrackError, ExitCode
+from models.prefetch import WORKERS
 from models.settings import Settings
 
 from .cli import UrlOpt, app, bench_app, eval_app
@@ -126,6 +127,7 @@ def feed_quarantine(feed: Annotated[Optional[str], typer.Option(help="one feed o
 def bench_feed(
     people: Annotated[int, typer.Option(help="synthetic people whose feed rows are imported")] = 20_000,
     seed: int = 9,
+    workers: Annotated[int, typer.Option(help="2: read and map in a second process while the first writes", min=1, max=2)] = WORKERS,
     database_url: UrlOpt = None,
 ) -> None:
     """Rows per second imported (validation, mapping, merge) against a raw bulk insert of the same rows.
@@ -136,7 +138,7 @@ def bench_feed(
     try:
         with progress() as bar:
             task = bar.add_task("import", total=None)
-            report = run_feed_bench(people, seed, database_url, lambda n: bar.advance(task, n))
+            report = run_feed_bench(people, seed, database_url, lambda n: bar.advance(task, n), workers)
     except CrosstrackError as e:
         _fail(e)
     err.print(f"import {report['rows_per_s']:,.0f} rows/s, raw {report['raw_rows_per_s']:,.0f} rows/s "

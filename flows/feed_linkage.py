@@ -62,12 +62,12 @@ def run_feed_linkage(people: int, seed: int, step: Callable[[str], None]) -> dic
         step("merge scans")
         merge_lines(engine, numbered_lines(Path(made["verified"])))
         step("import feeds")
-        for feed, path in made["files"].items():
-            import_file(engine, load_mapping(feed), Path(path), report_dir=scratch / "reports")
+        quarantined = sum(import_file(engine, load_mapping(feed), Path(path), report_dir=scratch / "reports").quarantined
+                          for feed, path in made["files"].items())
         truth = pd.read_csv(made["truth"], dtype=str).set_index("record_key")["person_id"]
         is_feed = pd.Series(truth.index.str.split(":").str[0].isin(
             {load_mapping(f).sha256 for f in made["files"]}), index=truth.index)
-        report = {"people": people, "seed": seed, "records": made["records"]}
+        report = {"people": people, "seed": seed, "records": made["records"], "quarantined": quarantined}
         before = _people_of(engine)
         report["merge_only"] = _score(before, truth, is_feed)
         step("link (Splink)")

@@ -22,6 +22,7 @@ from pydantic_core import to_json
 
 from extract.feeds.mapping import FeedMapping, Value, known_mappings
 from extract.feeds.rows import record_ordinal
+from extract.offences import load_offence_table
 from models import synth
 from models.verified import EVENT_DATE_FIELD
 
@@ -43,6 +44,9 @@ class RowEncoder:
 
     def __init__(self, mapping: FeedMapping):
         self.m = mapping
+        # An agency cites the statute the offence table gives the charge's code (the generator's
+        # statute is the code's prefix, which a few index rows cite differently: 269/12F → c269 §13F).
+        self.statute_of = {o.code: o.statute for o in load_offence_table().offences}
         self.reverse = {t: {} for t in mapping.codes}
         for t, table in mapping.codes.items():
             for code, value in table.items():
@@ -96,6 +100,7 @@ class RowEncoder:
             if "charge_no" in m.fields:
                 row[m.fields["charge_no"].column] = str(no)
             c = {k: (fv["value"] if fv else None) for k, fv in ch.items()}
+            c["statute"] = self.statute_of.get(c["offense_code"], c["statute"])
             cm = m.charge
             for part in ("offense_code", "statute", "description", "disposition"):
                 spec = getattr(cm, part)
