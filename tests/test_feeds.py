@@ -263,3 +263,16 @@ def test_a_failure_in_the_child_reaches_the_parent_and_an_early_stop_ends_the_ch
     assert [next(endless) for _ in range(5)] == [0, 1, 2, 3, 4]
     endless.close()
     assert not multiprocessing.active_children()
+
+
+def test_downgrading_below_the_feeds_migration_with_feed_events_is_refused(pg_cluster, tmp_path):
+    from models import migrate
+
+    url = pg_cluster.create_database(f"feeds_{uuid.uuid4().hex[:12]}")
+    assert crosstrack("feed", "import", "-m", "parole-hearings", str(extract_of("parole-hearings")),
+                      "--database-url", url, home=tmp_path).returncode == 0
+    engine = make_engine(url)
+    with pytest.raises(RuntimeError, match="agency feed events, whose 64-bit keys"):
+        migrate.downgrade(engine, "0004")
+    assert migrate.current(engine) == "0005"  # one transaction: nothing half done
+    engine.dispose()

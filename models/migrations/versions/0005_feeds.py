@@ -54,6 +54,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql" and bind.exec_driver_sql(
+            "SELECT EXISTS (SELECT 1 FROM regions WHERE ordinal > 2147483647)").scalar():
+        raise RuntimeError("the repository holds agency feed events, whose 64-bit keys do not fit the schema "
+                           "before 0005: delete them (their document is the feed) or stay at 0005")
     op.drop_table("feed_quarantine")
     op.drop_table("feed_deliveries")
     _retype_ordinal(sa.Integer(), sa.BigInteger())
