@@ -4,7 +4,8 @@
   in the data directory and is never stored in the database;
 - generalization: age at event in bands, dates to months, and the coarser levels k-anonymity uses;
 - small-cell suppression with complementary suppression for tables with margins;
-- k-anonymity over quasi-identifiers: coarsen, then suppress rows, and say what was done.
+- k-anonymity over quasi-identifiers: coarsen, then suppress rows, and say what was done;
+- a row-level release beside the tables (table_safe_release) that tells nothing they hide.
 """
 
 from __future__ import annotations
@@ -162,6 +163,20 @@ def primary_mask(counts: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
     return (counts > 0) & (counts < threshold)
 
 
+def thin_mask(counts: np.ndarray, threshold: int = THRESHOLD) -> np.ndarray:
+    """Totals too thin to publish: counts in threshold..threshold+p-2 (p the audit's protection
+    level). A published total caps every cell summed into it, so a small cell x inside a total
+    below x + p loses its upper protection whatever else is hidden (a line [0, 3, 9 | 12]: the 9
+    is at most 12). Small cells are below the threshold, so a total of threshold+p-1 or more
+    never caps one; a thinner total might, in some finer table served now or later, and which
+    finer tables is unknown when a small table is computed. Hiding every such count wherever it
+    appears decides it from the count alone, the same in every table that shows the cell, so the
+    small tables need nothing from the big ones. These cells need no protection of their own."""
+    from .disclosure_audit import protection_level
+
+    return (counts >= threshold) & (counts <= threshold + protection_level(threshold) - 2)
+
+
 def with_margins(cells: np.ndarray) -> np.ndarray:
     """An n-D table of counts with its totals: index -1 on an axis is that axis's margin."""
     out = cells.astype(np.int64)
@@ -286,7 +301,8 @@ def suppress_joint(cells: np.ndarray, threshold: int, margin_mask: Callable[[tup
     served too, each with its own mask: `margin_mask(axes)` gives that mask (with its margins, in
     the axes' order), computed the same way, so a margin is hidden here exactly when it is hidden
     there (a cell shown in one table and hidden in another is simply shown). Only interior cells
-    are added here: primaries, complements until no line has a lone suppressed entry, bridges
+    are added here: primaries, thin totals (`thin_mask`: what lets the small tables be computed
+    without the big ones), complements until no line has a lone suppressed entry, bridges
     (2-D), and then, until the interval audit (models.disclosure_audit) finds no primary cell
     whose feasible range over all these tables together is too narrow, the cheapest unsuppressed
     cell near each exposed one. `floor`: cells that must be hidden anyway (a table at a raised
@@ -297,12 +313,12 @@ def suppress_joint(cells: np.ndarray, threshold: int, margin_mask: Callable[[tup
     k = cells.ndim
     mask = np.zeros(table.shape, dtype=bool)
     if k == 1:
-        mask |= primary_mask(table, threshold)
+        mask |= primary_mask(table, threshold) | thin_mask(table, threshold)
     else:
         for r in range(1, k):
             for axes in itertools.combinations(range(k), r):
                 mask[tuple(slice(None) if a in axes else -1 for a in range(k))] |= margin_mask(axes)
-        mask[tuple(slice(0, n) for n in cells.shape)] |= primary_mask(cells, threshold)
+        mask[tuple(slice(0, n) for n in cells.shape)] |= primary_mask(cells, threshold) | thin_mask(cells, threshold)
     if floor is not None:
         mask |= floor
     interior = np.zeros(table.shape, dtype=bool)
@@ -389,6 +405,7 @@ class KAnonReport:
     rows_in: int = 0
     rows_suppressed: int = 0
     smallest_class: int = 0  # distinct people in the smallest released class
+    min_events: int = 0  # events a class must hold as well (table_safe_release), 0: no such rule
 
     @property
     def coarsened(self) -> dict[str, int]:
@@ -399,11 +416,14 @@ class KAnonReport:
         if self.rows_suppressed:
             parts.append(f"{self.rows_suppressed} of {self.rows_in} rows suppressed")
         done = "; ".join(parts) if parts else "nothing to do"
-        return f"k-anonymity (k={self.k}, distinct people per class) over {', '.join(self.quasi_identifiers)}: {done}"
+        events = f" and {self.min_events} events" if self.min_events else ""
+        return (f"k-anonymity (k={self.k} distinct people{events} per class) over "
+                f"{', '.join(self.quasi_identifiers)}: {done}")
 
     def as_dict(self) -> dict:
         return {"k": self.k, "quasi_identifiers": list(self.quasi_identifiers), "coarsened": self.coarsened,
-                "rows_in": self.rows_in, "rows_suppressed": self.rows_suppressed, "smallest_class": self.smallest_class}
+                "rows_in": self.rows_in, "rows_suppressed": self.rows_suppressed, "smallest_class": self.smallest_class,
+                "min_events": self.min_events}
 
 
 def class_sizes(df: pd.DataFrame, qis: list[str], person: str | None) -> pd.Series:
@@ -479,4 +499,93 @@ def k_anonymize(df: pd.DataFrame, qis: tuple[str, ...] = QUASI_IDENTIFIERS, k: i
             out[q] = coded[q].values_at(report.levels[q])[coded[q].codes[keep]]
     report.rows_suppressed = int((~keep).sum())
     report.smallest_class = int(final[keep].min()) if keep.any() else 0
+    return out, report
+
+
+# ---------------------------------------------------------------- a row-level release beside the tables
+
+# A released column's levels: the aggregates' own detail, or nothing (event_month may keep its
+# quarter or year first, both finer than the aggregates' year). No level merges values the
+# aggregates count apart (no region, agency kind, age range or decade): such a level would publish
+# new totals (a region = the sum of its counties) that the tables' suppression never accounted for.
+RELEASE_LEVELS = {"event_month": 3}
+
+
+def release_value(column: str, value: str, level: int) -> str:
+    if level == 0:
+        return value
+    if column == "event_month" and level < RELEASE_LEVELS[column]:
+        return coarsen_month(value, level)
+    return ANY
+
+
+def release_floor(threshold: int = THRESHOLD) -> int:
+    """The fewest events a released class may hold: the smallest total the tables publish
+    (threshold + p - 1, see thin_mask)."""
+    from .disclosure_audit import protection_level
+
+    return threshold + protection_level(threshold) - 1
+
+
+def table_safe_release(df: pd.DataFrame, columns: tuple[str, ...], k: int = K, threshold: int = THRESHOLD,
+                       person: str = "pseudonym") -> tuple[pd.DataFrame, KAnonReport]:
+    """Rows released beside the suppressed tables, telling nothing about any cell the tables hide.
+
+    Counting a release's rows gives counts of the tables' cells: a k-anonymous release at month,
+    county and agency detail gives every suppressed cell exactly (or, with rows dropped, a lower
+    bound, and through a published total an upper bound on its neighbour). Statistical agencies
+    release microdata beside tables as a coarser product whose every figure the tables could have
+    published; so here every released column is a quasi-identifier, a class (rows equal in every
+    released column) must hold at least `release_floor(threshold)` events and k distinct people,
+    and classes are made big enough only by dropping a column's detail entirely (RELEASE_LEVELS),
+    never by dropping rows. Then the release is exactly the table over its kept columns, every
+    cell 0 or a total the tables would publish, so no total within it is thin and nothing in it is
+    suppressed; against any published family it shares only the table over their common
+    dimensions, which has no small cell either, and any table the family allows extends to one
+    consistent with the release (join the two within each common cell), so the release narrows no
+    suppressed cell's range. Greedy: while a class is too small, drop (or coarsen) the column that
+    leaves the fewest rows in small classes. `person` values are replaced by fresh random tokens,
+    so a released row cannot be followed to the public timeline (which shows full detail)."""
+    cols = tuple(c for c in columns if c in df.columns and c != person)
+    floor = release_floor(threshold)
+    report = KAnonReport(k=k, quasi_identifiers=cols, levels={c: 0 for c in cols}, rows_in=len(df))
+    if df.empty:
+        return df, report
+    uniques, codes = {}, {}
+    for c in cols:
+        codes[c], uniques[c] = pd.factorize(df[c].astype(str), use_na_sentinel=False)
+    who = pd.factorize(df[person], use_na_sentinel=False)[0]
+
+    def at(c: str, level: int) -> np.ndarray:
+        if level == 0:
+            return codes[c]
+        return pd.factorize(np.array([release_value(c, u, level) for u in uniques[c]], dtype=object))[0][codes[c]]
+
+    def bad(levels: dict[str, int]) -> int:
+        keys = [at(c, levels[c]) for c in cols]
+        rows, people = _sizes(keys, None), _sizes(keys, who)
+        return int(((rows < floor) | (people < k)).sum())
+
+    left = bad(report.levels)
+    while left:
+        options = [c for c in cols if report.levels[c] < RELEASE_LEVELS.get(c, 1)]
+        if not options:
+            break
+        trials = {c: bad({**report.levels, c: report.levels[c] + 1}) for c in options}
+        best = min(options, key=lambda c: (trials[c], report.levels[c]))
+        report.levels[best] += 1
+        left = trials[best]
+    if left:  # every column dropped and still too few events or people: nothing can go out
+        return df.iloc[:0], report
+    out = df.copy()
+    for c in cols:
+        if report.levels[c]:
+            out[c] = np.array([release_value(c, u, report.levels[c]) for u in uniques[c]], dtype=object)[codes[c]]
+    tokens = np.array([secrets.token_hex(10) for _ in range(int(who.max()) + 1)], dtype=object)
+    out[person] = tokens[who]
+    sort = [person] + (["seq"] if "seq" in out.columns else [])
+    out = out.sort_values(sort, kind="stable").reset_index(drop=True)
+    keys = [at(c, report.levels[c]) for c in cols]
+    report.smallest_class = int(_sizes(keys, who).min())
+    report.min_events = floor
     return out, report

@@ -75,7 +75,7 @@ STANDARD_AGGREGATES = (("year",), ("county",), ("agency",), ("offence_category",
 ANON_COLUMNS = [c.name for c in anon_events.columns]
 # event_year is for grouping only: exported, it would undo the coarsening of event_month
 EXPORT_COLUMNS = [c for c in ANON_COLUMNS if c != "event_year"]
-AUDIT_MAX_DIMS = 3  # joint suppression runs the LP audit on tables of up to this many dimensions
+AUDIT_MAX_DIMS = 3  # the most dimensions a public table may have: every one is suppressed with LP audit rounds
 MAX_CELLS = 5_000_000  # an n-D table bigger than this is refused: ask for fewer dimensions
 
 
@@ -300,6 +300,8 @@ def aggregate(engine: Engine, by: Sequence[str], threshold: int = privacy.THRESH
     if threshold < 1:
         raise ViewError("the suppression threshold must be at least 1")
     by = _check_dims(by)
+    if len(by) > AUDIT_MAX_DIMS:  # a bigger table would be served unaudited (its LP rounds take minutes)
+        raise ViewError(f"a public table counts by at most {AUDIT_MAX_DIMS} dimensions (cohort filters included)")
     canon = tuple(sorted(by, key=list(DIMENSIONS).index))  # one mask per table, whatever the order asked
     s = counts(engine, canon)
     if len(canon) == 1:
@@ -334,8 +336,7 @@ def joint_mask(cells: np.ndarray, dims: tuple[str, ...], threshold: int, memo: M
         return joint_mask(cells.sum(axis=summed), tuple(dims[a] for a in keep), threshold, memo)
 
     floor = joint_mask(cells, dims, privacy.THRESHOLD, memo) if threshold > privacy.THRESHOLD else None
-    # four-way tables (two cohort filters) skip the LP rounds: minutes at state scale (left open)
-    mask = privacy.suppress_joint(cells, threshold, margin_mask, floor, audit=len(dims) <= AUDIT_MAX_DIMS)
+    mask = privacy.suppress_joint(cells, threshold, margin_mask, floor)
     memo[key] = mask
     return mask
 

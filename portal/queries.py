@@ -18,7 +18,7 @@ from models import audit, privacy, views
 from models.errors import ViewError, ViewsNotBuiltError
 from models.schema import Document, Event, Extraction, Identity, Page, Region, Review
 
-MAX_FILTERS = 2  # a cohort is a slice of a table over up to four dimensions
+MAX_FILTERS = 2  # a cohort is a slice of a table over up to views.AUDIT_MAX_DIMS dimensions
 MIN_K = privacy.K  # public downloads may ask for more anonymity, never less
 DOCKET = re.compile(r"^\d{4}[A-Z]{2,3}\d{4,8}$")
 SEARCH_LIMIT = 50
@@ -60,7 +60,7 @@ def check_filters(filters: Mapping[str, str]) -> dict[str, str]:
 
 
 class TableCache:
-    """Suppressed tables, kept per app: three- or four-dimensional ones are grouped from
+    """Suppressed tables, kept per app: three-dimensional ones (cohorts) are grouped from
     anon_events (seconds at state scale), and every table's joint suppression solves linear
     programs. A table is keyed by its dimensions, its threshold and a fingerprint of the views
     (their one-dimensional margins), so a views refresh makes every entry stale. `masks` memoizes,
@@ -112,6 +112,9 @@ def trend(engine: Engine, by: Sequence[str], filters: Mapping[str, str] | None =
     clash = set(by) & set(filters)
     if clash:
         raise ViewError(f"{', '.join(clash)} is both counted by and filtered on")
+    if len(by) + len(filters) > views.AUDIT_MAX_DIMS:  # only tables the LP audit covers are served
+        raise ViewError(f"a cohort counts by and filters on {views.AUDIT_MAX_DIMS} dimensions at most: "
+                        "with two filters, count by one dimension (no series)")
     if not filters:
         return Trend(by, {}, threshold, _table(engine, by, threshold, cache))
     full = _table(engine, by + tuple(filters), threshold, cache)
@@ -224,14 +227,23 @@ def report(engine: Engine, name: str, cache: TableCache | None = None) -> Report
     return Report(spec, shown, rows, suppressed, t.threshold)
 
 
-def released_dataset(engine: Engine, k: int = MIN_K) -> tuple[pd.DataFrame, privacy.KAnonReport]:
-    """The anonymized rows made k-anonymous, as `crosstrack export --view anonymized` releases them."""
+def released_dataset(engine: Engine, k: int = MIN_K,
+                     threshold: int = privacy.THRESHOLD) -> tuple[pd.DataFrame, privacy.KAnonReport]:
+    """The anonymized rows as released for download (and by `crosstrack export --view anonymized`):
+    every column a quasi-identifier, each class at least k people and a publishable total of
+    events, detail dropped a whole column at a time and no row dropped (privacy.table_safe_release
+    says why: anything less lets a count of the rows undo the tables' suppression)."""
     if k < MIN_K:
         raise ViewError(f"k must be at least {MIN_K}")
-    released, rep = privacy.k_anonymize(views.anonymized_frame(engine), privacy.QUASI_IDENTIFIERS, k, "pseudonym")
+    if threshold < privacy.THRESHOLD:
+        raise ViewError(f"the suppression threshold cannot go below {privacy.THRESHOLD}")
+    released, rep = privacy.table_safe_release(views.anonymized_frame(engine), RELEASE_COLUMNS, k, threshold)
     if released.empty:
-        raise ViewError(f"no row can be released k-anonymous with k={k}: download aggregates instead")
+        raise ViewError(f"no row can be released with k={k}: download aggregates instead")
     return released, rep
+
+
+RELEASE_COLUMNS = tuple(c for c in views.EXPORT_COLUMNS if c not in ("pseudonym", "seq"))
 
 
 # ---------------------------------------------------------------- cleared: search, timeline, provenance

@@ -100,6 +100,18 @@ def test_threshold_can_be_raised_not_lowered(public):
     assert r.status_code == 400 and "both counted by and filtered on" in r.json()["detail"]
 
 
+def test_only_tables_the_audit_covers_are_served(public, engine):
+    """Two filters and a series would slice a four-way table, too big for the LP rounds: refused,
+    here and for an aggregate export, while two filters on a one-dimension count are served."""
+    r = public.get("/api/public/trend", params={"by": "year", "series": "gender", "county": "Suffolk",
+                                                "event_type": "admission"})
+    assert r.status_code == 400 and "count by one dimension" in r.json()["detail"]
+    ok = public.get("/api/public/trend", params={"by": "year", "county": "Suffolk", "event_type": "admission"})
+    assert ok.status_code == 200 and ok.json()["cells"]
+    with pytest.raises(views.ViewError, match="at most 3 dimensions"):
+        views.aggregate(engine, ("year", "county", "event_type", "gender"))
+
+
 def test_trend_page_chart_and_csv(public):
     page = public.get("/public", params={"by": "year", "series": "event_type", "county": "Middlesex"})
     assert page.status_code == 200
