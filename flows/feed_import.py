@@ -138,8 +138,7 @@ def import_file(engine: Engine, mapping: FeedMapping, path: Path, *, report_dir:
             break
         res.quarantine += part.quarantined
         # a value the repository cannot store (too long for its column) is quarantined too
-        res.quarantine += [QuarantineRow(r.line, r.reason) for r in part.prepared.rejections]
-        merge_prepared(engine, Prepared(part.prepared.items, []), counts)
+        merge_prepared(engine, part.prepared, counts, lambda r: res.quarantine.append(QuarantineRow(r.line, r.reason)))
         res.rows = part.rows
         on_rows(res.rows)
     on_rows(res.rows)

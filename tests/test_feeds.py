@@ -276,3 +276,17 @@ def test_downgrading_below_the_feeds_migration_with_feed_events_is_refused(pg_cl
         migrate.downgrade(engine, "0004")
     assert migrate.current(engine) == "0005"  # one transaction: nothing half done
     engine.dispose()
+
+
+def test_a_value_too_long_for_its_column_quarantines_its_row(tmp_path):
+    feed = "district-court-dispositions"
+    rows = list(csv.reader(extract_of(feed).open()))
+    header, good = rows[0], rows[1]
+    long_name = dict(zip(header, good), DEF_LAST="X" * 70, CASE_NO=good[header.index("CASE_NO")][:-3] + "999")
+    path = tmp_path / "long.csv"
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerows([header, good, [long_name[h] for h in header]])
+    proc = crosstrack("feed", "import", "-m", feed, str(path), home=tmp_path)
+    assert last_json(proc)["inserted"] == 1 and last_json(proc)["quarantined"] == 1
+    assert "row 3: identities.last_name is longer than 60 characters" in proc.stderr
