@@ -226,7 +226,8 @@ def test_prefect_yaml_deploys_and_a_worker_runs_a_batch(prefect_api, tmp_path):
     run("--no-prompt", "deploy", "--all")
     listed = run("deployment", "ls")
     assert "crosstrack-sync-reviews/sync" in listed and "crosstrack-run/run-batch" in listed
-    assert "crosstrack-feed-drop/feed-drop" in listed
+    feed_drop = run("deployment", "inspect", "crosstrack-feed-drop/feed-drop")  # too long a name for `ls`'s column
+    assert "feed_drop_flow" in feed_drop and "300" in feed_drop  # its entrypoint and its 5-minute schedule
     run("deployment", "run", "crosstrack-run/run-batch", "--param", f"paths={json.dumps([str(docs)])}",
         "--param", "review=false", "--param", "batch=drop")
     run("worker", "start", "--pool", "crosstrack", "--run-once", timeout=600)
