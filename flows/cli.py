@@ -163,7 +163,9 @@ def _demo_feeds(settings: Settings, root: Path) -> dict | None:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         for f in sorted(folder.iterdir()):
             if f.name != "expected.csv":  # the samples' answer key, not an extract
-                res = import_file(engine, load_mapping(folder.name), f, report_dir=settings.home / "feeds" / "reports")
+                # workers=1: Prefect's threads are still about after the batch; no fork beside them
+                res = import_file(engine, load_mapping(folder.name), f, report_dir=settings.home / "feeds" / "reports",
+                                  workers=1)
                 total["files"] += 1
                 for k in COUNTS:
                     total[k] += getattr(res, k)

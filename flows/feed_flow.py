@@ -32,7 +32,8 @@ def drop_dir(settings: Settings) -> Path:
 def import_extract(feed: str, path: str) -> dict:
     settings = Settings.from_env()
     engine = engine_for(settings)
-    res = import_file(engine, load_mapping(feed), Path(path), report_dir=settings.home / "feeds" / "reports")
+    # workers=1: no fork from inside a task runner's thread (another thread may hold a lock the child needs)
+    res = import_file(engine, load_mapping(feed), Path(path), report_dir=settings.home / "feeds" / "reports", workers=1)
     engine.dispose()
     return {"file": res.file, **res.counts(), "error": res.error, "report": res.report}
 
