@@ -14,10 +14,14 @@ integers (the LP's max floored, its min ceiled), since counts are whole. A cell 
 or narrowed inside the small range (say [2, 6] for a 4), is exposed. Complements (suppressed
 cells of threshold or more) need no protection of their own.
 
-To keep it fast, protection is first proven with witnesses: one LP that pushes the sum of every
-unproven primary cell up (or down) proves each cell that reaches its level at that point; only
-cells no witness proves get their own LP, whose optimum is then their exact bound. `exact=True`
-solves two LPs for every suppressed cell (complements included) instead.
+To keep it fast, protection is first proven without LPs by boxes (tau-ARGUS's hypercube, used
+here only as a proof, never instead of the audit: `box_proofs`, one box or several together),
+then with witnesses: one LP that pushes the sum of every unproven primary cell up (or down),
+each capped at its level, proves each cell that reaches its level at that point; witnesses are
+tried first over a small LP (the unknowns near the cells left, the rest held at their true
+values: a sub-polytope, so its points are proofs too), then over the full one; only cells no
+witness proves get their own LP, whose optimum is then their exact bound. `exact=True` solves
+two LPs for every suppressed cell (complements included) instead.
 
 Pure functions over numpy arrays; the tables' labels are only carried into the report.
 """
@@ -150,28 +154,168 @@ class _Solver:
         return res.x
 
 
+def _capped_point(solver: _Solver, r, const: np.ndarray, need: np.ndarray, sign: int) -> np.ndarray:
+    """A witness point that serves many cells at once: it maximizes the sum of each cell's value
+    capped at its level (sign -1; or minimizes it floored at its level, sign 1), so a cell that
+    can rise without bound does not pull the point away from the others."""
+    m, n = r.shape
+    if n == 0:
+        return np.zeros(0)
+    solver.calls += 1
+    eye = sparse.identity(m, format="csr")
+    if sign < 0:  # z <= R y + c, z <= need: maximize sum z
+        a_ub = sparse.hstack([-r, eye]).tocsr()
+        b_ub, zb, cz = const, [(0, float(v)) for v in need], -np.ones(m)
+    else:  # z >= R y + c, z >= need: minimize sum z
+        a_ub = sparse.hstack([r, -eye]).tocsr()
+        b_ub, zb, cz = -const, [(float(v), None) for v in need], np.ones(m)
+    a_eq = None if solver.a_eq is None else sparse.hstack([solver.a_eq, sparse.csr_matrix((solver.a_eq.shape[0], m))])
+    res = linprog(np.concatenate([np.zeros(n), cz]), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=solver.b_eq,
+                  bounds=[(0, solver.upper)] * n + zb, method="highs-ipm")
+    if res.status != 0:
+        raise RuntimeError(f"disclosure audit: the published values admit no table ({res.message})")
+    return res.x[:n]
+
+
+def box_proofs(values: np.ndarray, published: np.ndarray, targets: Sequence[tuple], p: int,
+               per_axis: int = 6, greedy: bool = False,
+               support: list | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per target position (interior or margin, in a table with margins): proven to move up by p,
+    and down by min(x, p), without an LP. A box picks, per axis, a second coordinate beside the
+    target's: two interior indexes (the axis *varies*), or an interior index and the margin (the
+    axis is fixed; a margin target's axis must be). Adding +d at the interior corners with an even
+    number of varying axes at their second coordinate and -d at the odd ones keeps every position
+    that is not a box corner unchanged (each line crossing a varying axis gains and loses d), so
+    when all 2^k corners are unpublished every published equality holds; what remains is
+    non-negativity of the interior corners that go down, checked on the true values (the auditor
+    knows them). Unknown cells rising by p stay below the LP's cap, so the LP would reach the same
+    point: a proof here is a proof there. Tried per target: every combination of the `per_axis`
+    biggest hidden second coordinates of each axis (a margin counts as biggest: it need not hold
+    anything), all targets at once; `greedy`: for a target no single box proves, several boxes
+    together (_greedy_boxes). `support`: extended with the flat positions of every box tried whose
+    corners are all hidden (where the mass that widens these targets' ranges sits)."""
+    k = values.ndim
+    t = len(targets)
+    up, down = np.zeros(t, bool), np.zeros(t, bool)
+    if k == 0 or t == 0:
+        return up, down
+    margin = np.array(values.shape) - 1
+    hidden = ~published
+    c = np.array(targets, dtype=np.int64).reshape(t, k)
+    x = values[tuple(c.T)].astype(np.int64)
+    amt = {1: np.full(t, p), -1: np.minimum(x, p)}
+    cands, valid = [], []
+    for a in range(k):
+        n = values.shape[a]
+        line = np.repeat(c[:, None, :], n, axis=1)  # (t, n, k): the line through each target along a
+        line[:, :, a] = np.arange(n)
+        idx = tuple(line.reshape(-1, k).T)
+        ok = hidden[idx].reshape(t, n)
+        ok[np.arange(t), c[:, a]] = False
+        ok[c[:, a] == margin[a], margin[a]] = False  # a margin target's axis is fixed at an interior index
+        score = np.where(ok, values[idx].reshape(t, n).astype(float), -1.0)
+        score[:, margin[a]] = np.where(ok[:, margin[a]], np.inf, -1.0)
+        m = min(per_axis, n)
+        top = np.argsort(-score, axis=1, kind="stable")[:, :m]
+        cands.append(top)
+        valid.append(np.take_along_axis(score, top, axis=1) >= 0)
+    ok, corners = _box_corners(values, hidden, c, cands, valid)
+    if support is not None:
+        support.append(np.unique(np.concatenate([f[ok] for f, _ in corners[1]])))
+    for direction, proven in ((1, up), (-1, down)):
+        fits = ok.copy()
+        for flat, falls in corners[direction]:  # a corner moving opposite to the target must hold the amount
+            fits &= ~falls | (values.ravel()[flat] >= amt[direction][:, None])
+        proven[:] = fits.any(axis=1)
+        if greedy:
+            for i in np.flatnonzero(~proven):
+                proven[i] = _greedy_boxes(values.ravel(), ok[i], [(f[i], m[i]) for f, m in corners[direction]],
+                                          int(amt[direction][i]))
+    return up, down
+
+
+def _box_corners(values: np.ndarray, hidden: np.ndarray, c: np.ndarray, cands: list[np.ndarray],
+                 valid: list[np.ndarray]) -> tuple[np.ndarray, dict[int, list]]:
+    """Every box from the candidates (t targets × boxes): whether all its corners are hidden, and
+    per direction (+1 the target goes up, -1 down) and corner, the corner's flat index and whether
+    it goes down (interior corners only: a margin is a sum and need hold nothing)."""
+    k = values.ndim
+    margin = np.array(values.shape) - 1
+    grids = np.meshgrid(*[np.arange(cc.shape[1]) for cc in cands], indexing="ij")
+    combo = [g.ravel() for g in grids]  # per axis: which candidate, for each box
+    second = [cands[a][:, combo[a]] for a in range(k)]  # per axis: (t, boxes)
+    first = [np.broadcast_to(c[:, a:a + 1], second[a].shape) for a in range(k)]
+    ok = np.ones(second[0].shape, bool)
+    for a in range(k):
+        ok &= valid[a][:, combo[a]]
+    varies = [(first[a] != margin[a]) & (second[a] != margin[a]) for a in range(k)]
+    stride = np.cumprod((values.shape[1:] + (1,))[::-1])[::-1]  # C order
+    flat_hidden = hidden.ravel()
+    corners: dict[int, list] = {1: [], -1: []}
+    for sub in itertools.product((False, True), repeat=k):  # each corner: which axes take the second coordinate
+        pos = [second[a] if sub[a] else first[a] for a in range(k)]
+        flat = sum(pos[a] * int(stride[a]) for a in range(k))
+        ok &= flat_hidden[flat]
+        interior = np.logical_and.reduce([pos[a] != margin[a] for a in range(k)])
+        odd = np.logical_xor.reduce([varies[a] for a in range(k) if sub[a]]) if any(sub) else np.zeros_like(ok)
+        for direction in (1, -1):  # +1: odd corners fall; -1: even ones
+            corners[direction].append((flat, interior & (odd if direction > 0 else ~odd)))
+    return ok, corners
+
+
+def _greedy_boxes(flat_values: np.ndarray, ok: np.ndarray, corners: list[tuple[np.ndarray, np.ndarray]],
+                  need: int, tries: int = 1000) -> bool:
+    """Several boxes at once for one target: their moves add up (each keeps every published
+    total), so the target moves by the sum of their amounts as long as no corner goes below 0.
+    Biggest boxes first, each taking what its falling corners still hold after the ones before
+    (a corner raised by one box is not counted as holding more: the safe side)."""
+    flats = np.stack([f for f, _ in corners], axis=1)  # (boxes, corners)
+    falls = np.stack([m for _, m in corners], axis=1)
+    cap = np.where(falls, flat_values[flats], np.iinfo(np.int64).max).min(axis=1)
+    order = [b for b in np.argsort(-cap, kind="stable")[:tries] if ok[b] and cap[b] > 0]
+    left: dict[int, int] = {}
+    got = 0
+    for b in order:
+        down = flats[b][falls[b]].tolist()
+        d = min([need - got] + [left.get(f, int(flat_values[f])) for f in down])
+        if d <= 0:
+            continue
+        for f in down:
+            left[f] = left.get(f, int(flat_values[f])) - d
+        got += d
+        if got >= need:
+            return True
+    return False
+
+
 def _bounds(solver: _Solver, r_t, const: np.ndarray, need_up: np.ndarray, need_lo: np.ndarray,
-            exact: bool, max_lps: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            exact: bool, max_lps: int | None = None, proven_up: np.ndarray | None = None,
+            proven_lo: np.ndarray | None = None, witness_only: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each target's proven (or exact) highest and lowest value, and whether they are exact. Past
     `max_lps` LPs, a cell not yet proven keeps the value it has at the truth (so it reads exposed:
-    the caller hides more, the safe side)."""
+    the caller hides more, the safe side). `proven_up`/`proven_lo`: targets already proven to
+    reach their level (box_proofs): they get that level and no LP. `witness_only`: no LP per cell
+    (the cells witnesses leave keep their best value so far)."""
     t = r_t.shape[0]
     hi, lo = np.full(t, -np.inf), np.full(t, np.inf)
     exact_up, exact_lo = np.zeros(t, bool), np.zeros(t, bool)
     empty = np.asarray(r_t.getnnz(axis=1)).ravel() == 0
     hi[empty] = lo[empty] = const[empty]  # no unknown cell in it: pinned
     exact_up[empty] = exact_lo[empty] = True
-    for sign, best, need, done in ((-1, hi, need_up, exact_up), (1, lo, need_lo, exact_lo)):
-        pending = np.flatnonzero(~empty)
+    for sign, best, need, done, proven in ((-1, hi, need_up, exact_up, proven_up),
+                                           (1, lo, need_lo, exact_lo, proven_lo)):
+        skip = np.zeros(t, bool) if proven is None else proven & ~empty
+        best[skip] = need[skip]
+        pending = np.flatnonzero(~empty & ~skip)
         while pending.size and not exact and (max_lps is None or solver.calls < max_lps):  # witnesses
-            y = solver.point(sign * np.asarray(r_t[pending].sum(axis=0)).ravel())
+            y = _capped_point(solver, r_t[pending], const[pending], need[pending], sign)
             v = r_t[pending] @ y + const[pending]
             best[pending] = np.maximum(best[pending], v) if sign < 0 else np.minimum(best[pending], v)
             ok = v >= need[pending] - TOL if sign < 0 else v <= need[pending] + TOL
             if not ok.any():
                 break
             pending = pending[~ok]
-        for i in pending:  # the rest: an LP each, their exact bound
+        for i in ([] if witness_only else pending):  # the rest: an LP each, their exact bound
             if max_lps is not None and solver.calls >= max_lps:
                 best[i] = const[i] + float((r_t[i] @ solver.truth)[0])
                 continue
@@ -201,7 +345,24 @@ def audit_family(values: np.ndarray, published: np.ndarray, suppressed: np.ndarr
     solver = _Solver(a_eq, b_eq, n, upper)
     solver.truth = values[tuple(slice(0, m - 1) for m in values.shape)][tuple(free_coords.T)].astype(float)
     x = values.ravel()[tpos].astype(float)
-    hi, lo, ex = _bounds(solver, r_t, const, x + p, np.maximum(0.0, x - p), exact, max_lps)
+    proven_up = proven_lo = None
+    local_calls = 0
+    if not exact:
+        coords_t = [tuple(int(v) for v in np.unravel_index(t, values.shape)) for t in tpos]
+        proven_up, proven_lo = box_proofs(values, published, coords_t, p)
+        rest = np.flatnonzero(~(proven_up & proven_lo))
+        if rest.size:  # several boxes at once for the few left: still far cheaper than an LP
+            up2, lo2 = box_proofs(values, published, [coords_t[i] for i in rest], p, per_axis=10, greedy=True)
+            proven_up[rest] |= up2
+            proven_lo[rest] |= lo2
+            rest = np.flatnonzero(~(proven_up & proven_lo))
+            if rest.size:
+                support: list = []
+                box_proofs(values, published, [coords_t[i] for i in rest], p, per_axis=16, support=support)
+                local_calls = _local_witnesses(values, solver, a_eq, b_eq, r_t, const, free_coords,
+                                               np.concatenate(support), x + p, np.maximum(0.0, x - p),
+                                               proven_up, proven_lo, max_lps)
+    hi, lo, ex = _bounds(solver, r_t, const, x + p, np.maximum(0.0, x - p), exact, max_lps, proven_up, proven_lo)
     hi_i = np.floor(hi + TOL).astype(np.int64)
     lo_i = np.ceil(lo - TOL).astype(np.int64)
     unbounded = hi_i >= upper - 1
@@ -209,7 +370,32 @@ def audit_family(values: np.ndarray, published: np.ndarray, suppressed: np.ndarr
     exposed = primary & ((hi_i < x + p) | (lo_i > np.maximum(0, x - p)))
     hi_i[unbounded] = -1
     coords = [tuple(int(c) for c in np.unravel_index(t, values.shape)) for t in tpos]
-    return coords, lo_i, hi_i, exposed, ex, n, solver.calls
+    return coords, lo_i, hi_i, exposed, ex, n, solver.calls + local_calls
+
+
+def _local_witnesses(values: np.ndarray, solver: _Solver, a_eq, b_eq: np.ndarray, r_t, const: np.ndarray,
+                     free_coords: np.ndarray, support: np.ndarray, need_up: np.ndarray, need_lo: np.ndarray,
+                     proven_up: np.ndarray, proven_lo: np.ndarray, max_lps: int | None) -> int:
+    """Witnesses over a smaller LP: every unknown cell outside `support` held at its true value.
+    That polytope lies inside the attacker's (the truth is in it), so a point of it that reaches
+    a cell's level proves that cell; the few it cannot prove go on to the full LP. Marks what it
+    proves in proven_up/proven_lo; returns its LP count."""
+    n = len(free_coords)
+    keep = np.isin(np.ravel_multi_index(tuple(free_coords.T), values.shape), support)
+    if not keep.any() or keep.sum() > n // 2:
+        return 0
+    fixed = ~keep
+    b_s = b_eq - a_eq[:, fixed] @ solver.truth[fixed]
+    a_s = a_eq[:, keep].tocsr()
+    rows = np.asarray(a_s.getnnz(axis=1)).ravel() > 0  # the others are sums of held cells: they hold
+    local = _Solver(a_s[rows], b_s[rows], int(keep.sum()), solver.upper)
+    local.truth = solver.truth[keep]
+    r_s = r_t[:, keep].tocsr()
+    c_s = const + r_t[:, fixed] @ solver.truth[fixed]
+    hi, lo, _ = _bounds(local, r_s, c_s, need_up, need_lo, False, max_lps, proven_up, proven_lo, witness_only=True)
+    proven_up |= hi >= need_up - TOL
+    proven_lo |= lo <= need_lo + TOL
+    return local.calls
 
 
 def exposed_positions(table: np.ndarray, mask: np.ndarray, threshold: int, safety: int = SAFETY,

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from models import privacy, views
 from models.db import make_engine
+from models import disclosure_audit as da
 from models.disclosure_audit import audit_tables, protection_level
 from portal import charts, queries
 
@@ -236,3 +237,48 @@ def test_age_bands_sort_by_number():
     ticks = [m for m in map(html.unescape, re.findall(r"<!-- (.*?) -->", svg))
              if m in ("<18", "10-17", "18-20", "55+", "100+")]
     assert ticks[:5] == ["<18", "10-17", "18-20", "55+", "100+"]
+
+
+@pytest.mark.parametrize("shape,seed,frac", [((9, 7), 1, 0.15), ((7, 6, 5), 2, 0.3), ((6, 5, 4), 3, 0.3)])
+def test_box_proofs_agree_with_the_lp(shape, seed, frac):
+    """Every move a box proof (one box, or several together) claims, the exact LP confirms: the
+    attacker's max reaches x + p, or the min reaches max(0, x - p). Hidden cells are drawn at
+    random, margins included, so boxes with margin corners are tried too."""
+    rng = np.random.default_rng(seed)
+    table = privacy.with_margins(rng.poisson(12, shape))
+    hidden = rng.random(table.shape) < frac
+    hidden |= privacy.primary_mask(table)
+    published = ~hidden
+    p = protection_level(T)
+    coords, lo, hi, _, exact, _, _ = da.audit_family(table, published, hidden, T, exact=True)
+    assert all(exact)
+    at = {c: (lo_, hi_) for c, lo_, hi_ in zip(coords, lo, hi)}
+    targets = [c for c in coords if 1 <= table[c] < T]
+    claims = 0
+    for greedy in (False, True):
+        up, down = da.box_proofs(table, published, targets, p, per_axis=8, greedy=greedy)
+        for c, u, d in zip(targets, up, down):
+            lo_, hi_ = at[c]
+            x = int(table[c])
+            if u:
+                assert hi_ < 0 or hi_ >= x + p, (c, x, lo_, hi_)
+            if d:
+                assert lo_ <= max(0, x - p), (c, x, lo_, hi_)
+            claims += int(u) + int(d)
+    assert claims > len(targets) // 2  # the proofs do prove things here (one box, or several)
+    narrow = [c for c in targets if 0 <= at[c][1] < table[c] + p or at[c][0] > max(0, table[c] - p)]
+    assert narrow  # and some cells are not protected: a wrong proof would show
+
+
+def test_a_table_whose_boxes_prove_every_cell_needs_no_lp():
+    """All interior cells of a 3-way table hidden (each a primary 5 >= p), every margin shown:
+    each cell sits in 2x2x2 boxes of hidden cells, so the audit proves all of them without one
+    LP, and the exact LP agrees that nothing is exposed."""
+    table = privacy.with_margins(np.full((6, 5, 4), 5))
+    hidden = np.zeros(table.shape, bool)
+    hidden[:-1, :-1, :-1] = True
+    _, _, _, exposed, _, n, lps = da.audit_family(table, ~hidden, hidden, T)
+    assert n == 6 * 5 * 4 and not exposed.any()
+    assert lps == 0
+    _, _, _, exposed_exact, _, _, lps_exact = da.audit_family(table, ~hidden, hidden, T, exact=True)
+    assert not exposed_exact.any() and lps_exact >= 2 * 6 * 5 * 4
