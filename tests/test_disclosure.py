@@ -282,3 +282,17 @@ def test_a_table_whose_boxes_prove_every_cell_needs_no_lp():
     assert lps == 0
     _, _, _, exposed_exact, _, _, lps_exact = da.audit_family(table, ~hidden, hidden, T, exact=True)
     assert not exposed_exact.any() and lps_exact >= 2 * 6 * 5 * 4
+
+
+def test_a_box_whose_falling_corners_hold_too_little_proves_nothing():
+    """[[3, 2], [2, 20]] all hidden, margins shown: raising the 3 by p = 4 would take 4 from each 2,
+    which they do not hold, so no box may claim it (the LP caps it at 5); lowering it to 0 takes 3
+    from the 20 and is a sound claim."""
+    table = privacy.with_margins(np.array([[3, 2], [2, 20]]))
+    hidden = np.zeros(table.shape, bool)
+    hidden[:2, :2] = True
+    p = protection_level(T)
+    up, down = da.box_proofs(table, ~hidden, [(0, 0), (0, 1)], p, per_axis=8, greedy=True)
+    assert list(up) == [False, False] and bool(down[0])
+    _, _, _, exposed, _, _, _ = da.audit_family(table, ~hidden, hidden, T)
+    assert exposed.any()
