@@ -45,4 +45,4 @@ from tests.postgres import pg_cluster  # noqa: E402,F401  (the session's throwaw
 from tests.labelstudio import label_studio, policy_file, review_records  # noqa: E402,F401  (a real Label Studio server)
 from tests.portal import portal_server  # noqa: E402,F401  (the portal on a free port, an account per role)
 from tests.prefect_harness import prefect_api  # noqa: E402,F401  (a temporary Prefect server)
-from tests.portal_data import analyst_portal  # noqa: E402,F401  (a portal over a small synthetic repository)
+from tests.portal_data import analyst_engine, analyst_portal  # noqa: E402,F401  (a portal over a small synthetic repository, and its database)

@@ -42,6 +42,16 @@ def analyst_portal(tmp_path_factory) -> Iterator[PortalServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def analyst_engine(analyst_portal):
+    """The analyst portal's repository, for tests that look behind its pages."""
+    from models.db import make_engine
+
+    e = make_engine(f"sqlite:///{analyst_portal.settings.home / 'crosstrack.db'}")
+    yield e
+    e.dispose()
+
+
 def merge_stored_page(settings: Settings, engine, work: Path) -> dict:
     """A real page image in the store and a verified record read from a box on it, merged: an
     event whose page region can be shown. Returns its event and person ids and the page."""

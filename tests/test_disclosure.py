@@ -17,7 +17,6 @@ import pytest
 from typer.testing import CliRunner
 
 from models import privacy, views
-from models.db import make_engine
 from models import disclosure_audit as da
 from models.disclosure_audit import audit_tables, protection_level
 from portal import charts, queries
@@ -104,24 +103,17 @@ def test_a_raised_threshold_hides_at_least_what_the_default_hides():
 
 # ---------------------------------------------------------------- the portal's tables
 
-@pytest.fixture(scope="module")
-def engine(analyst_portal):
-    e = make_engine(f"sqlite:///{analyst_portal.settings.home / 'crosstrack.db'}")
-    yield e
-    e.dispose()
-
-
 @pytest.mark.parametrize("dims", [("year", "county"), ("race", "offence_category"), ("county", "age_band"),
                                   ("year", "county", "event_type"), ("age_band", "gender", "offence_category")])
-def test_every_table_set_the_portal_serves_passes_the_audit(engine, dims):
-    tables = queries.published_family(engine, dims)
+def test_every_table_set_the_portal_serves_passes_the_audit(analyst_engine, dims):
+    tables = queries.published_family(analyst_engine, dims)
     assert len(tables) == 2 ** len(dims) - 1
     audit = audit_tables(tables, T)
     assert audit.primary > 0  # there is something to protect
     assert audit.ok, [x.as_dict() for x in audit.exposed]
 
 
-def test_served_trends_and_cohorts_agree_cell_for_cell(analyst_portal, engine):
+def test_served_trends_and_cohorts_agree_cell_for_cell(analyst_portal, analyst_engine):
     """Through the running portal: a margin is hidden in the two-way table exactly when the
     one-way table hides it, in either order of the dimensions, and a cohort (a filter) shows the
     same cells as the column of the two-way table it slices."""
@@ -168,11 +160,11 @@ def _release_table(df, dims: tuple[str, ...], family: views.AggregateTable) -> T
     return Table(dims, labels, t, np.zeros(t.shape, bool))
 
 
-def test_a_naive_k_anonymous_release_gives_hidden_cells_away(engine):
+def test_a_naive_k_anonymous_release_gives_hidden_cells_away(analyst_engine):
     """k-anonymity over the demographic quasi-identifiers leaves offence category and disposition
     at full detail: counting the released rows reads off cells the dispositions table hides."""
-    naive, _ = privacy.k_anonymize(views.anonymized_frame(engine), privacy.QUASI_IDENTIFIERS, privacy.K)
-    table = queries.published_family(engine, ("offence_category", "disposition"))[0]
+    naive, _ = privacy.k_anonymize(views.anonymized_frame(analyst_engine), privacy.QUASI_IDENTIFIERS, privacy.K)
+    table = queries.published_family(analyst_engine, ("offence_category", "disposition"))[0]
     counted = naive.groupby(["offence_category", "disposition"]).size()
     p = protection_level(T)
     leaks = [(a, b, int(table.counts[i, j]), int(counted.get((a, b), 0)))
@@ -185,14 +177,14 @@ def test_a_naive_k_anonymous_release_gives_hidden_cells_away(engine):
 
 @pytest.mark.parametrize("dims", [("offence_category", "disposition"), ("county", "sentence_type"),
                                   ("year", "county", "event_type")])
-def test_the_released_dataset_narrows_no_hidden_cell(engine, dims):
+def test_the_released_dataset_narrows_no_hidden_cell(analyst_engine, dims):
     """The download, counted by every dimension it keeps, joins the family's tables in the audit:
     no suppressed cell's range narrows, and the cells it determines are all published already."""
-    released, rep = queries.released_dataset(engine)
+    released, rep = queries.released_dataset(analyst_engine)
     assert rep.rows_suppressed == 0 and len(released) == rep.rows_in
     kept = tuple(d for d in dims if (views.DIMENSIONS[d] if d != "year" else "event_month") not in rep.coarsened
                  or (d == "year" and rep.levels["event_month"] < privacy.RELEASE_LEVELS["event_month"]))
-    family = queries.published_family(engine, dims)
+    family = queries.published_family(analyst_engine, dims)
     for d in [d for d in views.DIMENSIONS if d != "year"]:  # whole columns kept or dropped, nothing between
         col = released[views.DIMENSIONS[d]]
         assert (col == privacy.ANY).all() or not (col == privacy.ANY).any()

@@ -24,26 +24,19 @@ T = privacy.THRESHOLD
 
 
 @pytest.fixture(scope="module")
-def engine(analyst_portal):
-    e = make_engine(f"sqlite:///{analyst_portal.settings.home / 'crosstrack.db'}")
-    yield e
-    e.dispose()
-
-
-@pytest.fixture(scope="module")
 def public(analyst_portal):
     c = analyst_portal.client("analyst_public")
     yield c
     c.close()
 
 
-def direct_counts(engine, col: str, where: dict | None = None) -> dict:
+def direct_counts(analyst_engine, col: str, where: dict | None = None) -> dict:
     """Counts grouped straight from anon_events: what the served cells must equal."""
     a = views.anon_events.c
     q = sa.select(a[col], sa.func.count()).group_by(a[col])
     for k, v in (where or {}).items():
         q = q.where(a[views.DIMENSIONS[k]] == v)
-    with engine.connect() as conn:
+    with analyst_engine.connect() as conn:
         return dict(conn.execute(q).all())
 
 
@@ -53,11 +46,11 @@ def assert_no_small_cell(values) -> None:
     assert all(v == 0 or v >= T for v in shown), sorted(v for v in shown if 0 < v < T)
 
 
-def test_trend_by_year_matches_repository_and_suppresses(public, engine):
+def test_trend_by_year_matches_repository_and_suppresses(public, analyst_engine):
     r = public.get("/api/public/trend", params={"by": "year"})
     assert r.status_code == 200, r.text
     body = r.json()
-    truth = direct_counts(engine, "event_year")
+    truth = direct_counts(analyst_engine, "event_year")
     cells = {c["year"]: c for c in body["cells"]}
     assert cells[privacy.ALL]["n"] == sum(truth.values()) > 10_000
     for year, n in truth.items():
@@ -76,18 +69,18 @@ def test_trend_by_year_matches_repository_and_suppresses(public, engine):
     {"by": "year", "county": "Suffolk", "event_type": "arraignment"},     # two: grouped from anon_events
     {"by": "age_band", "series": "gender", "offence_category": "Drugs"},  # two dimensions in a cohort
 ])
-def test_cohort_counts_match_and_stay_suppressed(public, engine, params):
+def test_cohort_counts_match_and_stay_suppressed(public, analyst_engine, params):
     body = public.get("/api/public/trend", params=params).json()
     filters = {k: v for k, v in params.items() if k not in ("by", "series")}
     assert body["filters"] == filters
     assert_no_small_cell(c["n"] for c in body["cells"])
     if "series" not in params:
-        truth = direct_counts(engine, views.DIMENSIONS[params["by"]], filters)
+        truth = direct_counts(analyst_engine, views.DIMENSIONS[params["by"]], filters)
         served = {c[params["by"]]: c["n"] for c in body["cells"] if not c["suppressed"]}
         assert served.pop(privacy.ALL) == sum(truth.values())
         assert served and all(truth.get(k, 0) == n for k, n in served.items())
     # complementary suppression: no row or column of the served table has exactly one hidden cell
-    table = queries.trend(engine, [params["by"]] + ([params["series"]] if "series" in params else []), filters).table
+    table = queries.trend(analyst_engine, [params["by"]] + ([params["series"]] if "series" in params else []), filters).table
     assert privacy.lone_suppressed_lines(table.mask) == 0
 
 
@@ -100,7 +93,7 @@ def test_threshold_can_be_raised_not_lowered(public):
     assert r.status_code == 400 and "both counted by and filtered on" in r.json()["detail"]
 
 
-def test_only_tables_the_audit_covers_are_served(public, engine):
+def test_only_tables_the_audit_covers_are_served(public, analyst_engine):
     """Two filters and a series would slice a four-way table, too big for the LP rounds: refused,
     here and for an aggregate export, while two filters on a one-dimension count are served."""
     r = public.get("/api/public/trend", params={"by": "year", "series": "gender", "county": "Suffolk",
@@ -109,7 +102,7 @@ def test_only_tables_the_audit_covers_are_served(public, engine):
     ok = public.get("/api/public/trend", params={"by": "year", "county": "Suffolk", "event_type": "admission"})
     assert ok.status_code == 200 and ok.json()["cells"]
     with pytest.raises(views.ViewError, match="at most 3 dimensions"):
-        views.aggregate(engine, ("year", "county", "event_type", "gender"))
+        views.aggregate(analyst_engine, ("year", "county", "event_type", "gender"))
 
 
 def test_trend_page_chart_and_csv(public):
@@ -124,13 +117,13 @@ def test_trend_page_chart_and_csv(public):
     assert all(r["n"] == "" if r["suppressed"] == "True" else int(r["n"]) == 0 or int(r["n"]) >= T for r in rows)
 
 
-def test_standard_reports_as_page_csv_and_pdf(public, engine):
+def test_standard_reports_as_page_csv_and_pdf(public, analyst_engine):
     listing = public.get("/api/public/reports").json()
     assert {r["name"] for r in listing} == set(queries.REPORTS)
     rep = public.get("/api/public/reports/admissions-releases").json()
     assert rep["columns"] == ["admission", "release", privacy.ALL]
     total = rep["rows"][-1]
-    truth = direct_counts(engine, "event_type")
+    truth = direct_counts(analyst_engine, "event_type")
     assert (total["admission"], total["release"]) == (truth["admission"], truth["release"])
     for name in queries.REPORTS:
         body = public.get(f"/api/public/reports/{name}").json()
@@ -150,7 +143,7 @@ def test_standard_reports_as_page_csv_and_pdf(public, engine):
     assert page.status_code == 200 and "Dispositions by offence category" in page.text
 
 
-def test_dataset_is_k_anonymous_and_has_no_identifiers(public, engine):
+def test_dataset_is_k_anonymous_and_has_no_identifiers(public, analyst_engine):
     r = public.get("/api/public/dataset.csv")
     assert r.status_code == 200
     df = pd.read_csv(io.StringIO(r.text), dtype=str, keep_default_na=False)
@@ -158,7 +151,7 @@ def test_dataset_is_k_anonymous_and_has_no_identifiers(public, engine):
     assert privacy.is_k_anonymous(df, list(privacy.QUASI_IDENTIFIERS), privacy.K, "pseudonym")
     report = json.loads(r.headers["x-k-anonymity"])
     assert report["k"] == privacy.K and len(df) == report["rows_in"] - report["rows_suppressed"]
-    with engine.connect() as conn:
+    with analyst_engine.connect() as conn:
         names = set(conn.execute(sa.select(Identity.last_name).where(Identity.last_name.is_not(None))).scalars())
         dockets = set(conn.execute(sa.select(Event.docket).where(Event.docket.is_not(None))).scalars())
         sids = set(conn.execute(sa.select(Identity.sid).where(Identity.sid.is_not(None))).scalars())
@@ -169,8 +162,8 @@ def test_dataset_is_k_anonymous_and_has_no_identifiers(public, engine):
     assert public.get("/api/public/dataset.csv", params={"k": 2}).status_code == 422
 
 
-def test_pseudonymous_timeline(public, engine):
-    with engine.connect() as conn:
+def test_pseudonymous_timeline(public, analyst_engine):
+    with analyst_engine.connect() as conn:
         pseud, n = conn.execute(sa.select(views.anon_events.c.pseudonym, sa.func.count())
                                 .group_by(views.anon_events.c.pseudonym).order_by(sa.func.count().desc())).first()
     body = public.get(f"/api/public/timeline/{pseud}").json()
@@ -220,12 +213,12 @@ def test_public_routes_read_only_the_public_tables(analyst_portal, public):
         conn.set_authorizer(authorizer)
         return conn
 
-    engine = sa.create_engine("sqlite://", creator=guarded)
-    with engine.connect() as conn, pytest.raises(sa.exc.DatabaseError, match="prohibited"):
+    analyst_engine = sa.create_engine("sqlite://", creator=guarded)
+    with analyst_engine.connect() as conn, pytest.raises(sa.exc.DatabaseError, match="prohibited"):
         conn.execute(sa.select(Identity.name)).all()
     state = analyst_portal.app.state
     before = getattr(state, "public_engine", None)
-    state.public_engine = engine
+    state.public_engine = analyst_engine
     try:
         pseud = public.get("/public/timeline").text.split("pseudonym=")[1][:20]
         for path, params in [("/api/public/trend", {"by": "year", "series": "county"}),
@@ -241,7 +234,7 @@ def test_public_routes_read_only_the_public_tables(analyst_portal, public):
             del state.public_engine
         else:
             state.public_engine = before
-        engine.dispose()
+        analyst_engine.dispose()
 
 
 def test_bench_portal_quick_run(tmp_path):
@@ -271,20 +264,20 @@ def test_a_cohort_shows_nothing_its_bigger_table_hides(public):
 def test_table_cache_serves_cohorts_until_the_views_are_refreshed(tmp_path):
     from flows.query_bench import fill_repository
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'repo.db'}")
-    fill_repository(engine, 3000, seed=4, per_person=10)
-    views.refresh_views(engine, b"key")
+    analyst_engine = make_engine(f"sqlite:///{tmp_path / 'repo.db'}")
+    fill_repository(analyst_engine, 3000, seed=4, per_person=10)
+    views.refresh_views(analyst_engine, b"key")
     cache = queries.TableCache(size=2)
-    one = queries.trend(engine, ["year"], {"county": "Suffolk", "gender": "F"}, cache=cache)
-    same = queries.trend(engine, ["year"], {"county": "Essex", "gender": "M"}, cache=cache)
+    one = queries.trend(analyst_engine, ["year"], {"county": "Suffolk", "gender": "F"}, cache=cache)
+    same = queries.trend(analyst_engine, ["year"], {"county": "Essex", "gender": "M"}, cache=cache)
     assert len(cache.tables) == 1 and one.table.counts.base is same.table.counts.base  # slices of one table
-    fill_repository(engine, 500, seed=5, per_person=10)
-    views.refresh_views(engine, b"key")
-    after = queries.trend(engine, ["year"], {"county": "Suffolk", "gender": "F"}, cache=cache)
+    fill_repository(analyst_engine, 500, seed=5, per_person=10)
+    views.refresh_views(analyst_engine, b"key")
+    after = queries.trend(analyst_engine, ["year"], {"county": "Suffolk", "gender": "F"}, cache=cache)
     assert len(cache.tables) == 2
-    assert after.table.counts[-1] == direct_counts(engine, "county", {"gender": "F"})["Suffolk"]
+    assert after.table.counts[-1] == direct_counts(analyst_engine, "county", {"gender": "F"})["Suffolk"]
     assert after.table.counts[-1] > one.table.counts[-1]
-    engine.dispose()
+    analyst_engine.dispose()
 
 
 def test_on_postgresql_the_public_pages_read_as_crosstrack_public(pg_cluster, tmp_path):
