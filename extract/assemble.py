@@ -25,7 +25,7 @@ from extract.normalize.statutes import parse_citation
 from extract.offences import OffenceTable
 from extract.page_context import PageContext
 from extract.record_type import CASE_INDEX, COURT_EVENTS, FALLBACK_ROLE, event_type
-from extract.roles import DateRole, column_title, context_before, id_kind, role_of_date
+from extract.roles import DateRole, column_title, context_before, foreign_label, id_kind, role_of_date
 from extract.segment import Region
 
 ID_FIELDS = {"SID": "sid", "DOCKET": "docket", "COMMIT_NO": "commitment_no",
@@ -103,9 +103,12 @@ class Assembler:
         self._name(ents, geo, fields)
         for e in ents:
             if e.label in ID_FIELDS and ID_FIELDS[e.label] not in fields:
-                name = id_kind(e, ents, region, geo) or _custody_number(e, page) or ID_FIELDS[e.label]
+                labelled = id_kind(e, ents, region, geo)
+                name = labelled or _custody_number(e, page) or ID_FIELDS[e.label]
                 if name == "none":
                     continue  # `Incident No.`, `CC No.`: a number of no field's kind
+                if labelled is None and foreign_label(e, ents, geo) and not _distinctive(e.text):
+                    continue  # `WARRANT NO. 78-9512`: a number the label says is of another kind
                 r = normalize_identifier(e.text, name)
                 if not r.ok and name == "docket" and re.search(r"-A?R$|^[A-Z]\d", e.text.strip()):
                     name = "booking_no"  # `64-691-AR` is an arrest/booking number, not a docket
@@ -151,7 +154,7 @@ class Assembler:
         for e in ents:
             if e.label != "PERSON" or _ROLE_BEFORE.search(geo.text[max(0, e.start - 25):e.start].upper()):
                 continue
-            e = _cut_at_label(e, geo.text[e.end:e.end + 4])
+            e = _with_suffix(_cut_at_label(e, geo.text[e.end:e.end + 4]), geo)
             if not e.text or set(re.findall(r"[A-Z]+", e.text.upper())) <= _NAME_LABEL_WORDS:
                 continue  # a label the NER took for a name (`NAME OF PAROLEE`)
             r = normalize_name(e.text)
@@ -305,11 +308,21 @@ _LABEL_IN_NAME = re.compile(r"\s+(?:PCF|SID|S\.I\.D\.|DOB|D\.O\.B\.|NO\.?|COMMIT
 _ROLE_BEFORE = re.compile(r"(?:JUDGE|JUSTICE|OFFICER|OFC\.?|PTL\.?|SGT\.?|LT\.?|DET\.?|TPR\.?|ATTY\.?|ATTORNEY|COUNSEL|"
                           r"OPERATOR|REQUEST(?:OR|ER)|PREPARED|EXAMINER|AGENT|"
                           r"CLERK|VICTIM|WITNESS|COMPLAINANT|SUPERINTENDENT|CONTACT|SPONSOR|MOTHER|FATHER|WIFE|"
-                          r"HUSBAND|BY|SIGNED|MEMBERS?|CHAIR(?:MAN)?|P\.?O\.?|D\.A\.|A\.D\.A\.|DEF\. COUNSEL)\W{0,3}$")
+                          r"HUSBAND|BY|SIGNED|MEMBERS?|CHAIR(?:MAN)?|P\.?O\.?|D\.A\.|A\.D\.A\.|DEF\. COUNSEL|"
+                          r"O\.?I\.?C|SHIFT|CROSS REF|X-?REF|SEE ALSO|COMMANDER|SUPERVISOR|COMMISSIONER|WARDEN|SHERIFF|DEPUTY|KEEPER|ATTEST)\W{0,3}$")
 _NAME_LABEL_WORDS = {"NAME", "OF", "THE", "PAROLEE", "DEFENDANT", "DEFT", "INMATE", "SUBJECT", "PRISONER",
                      "PROBATIONER", "OFFENDER", "LAST", "FIRST", "MIDDLE", "FULL", "TRUE", "PCF", "NUMBER", "NO",
                      "SID", "DOB", "FILE", "CENTRAL", "DATE", "BIRTH", "SEX", "RACE", "CASE", "DOCKET", "CF",
                      "PROB", "STATE", "ID", "IDENT", "COMMITMENT", "BOOKING", "GIVEN", "SURNAME"}
+
+
+def _with_suffix(e: Entity, geo: PageGeometry) -> Entity:
+    """`MELENDEZ, SAMUEL F. JR.`: a generational suffix the NER left outside the name is part of it."""
+    m = re.match(r"[ ,]{0,2}(?:JR|SR|II|III|IV)\b\.?", geo.text[e.end:e.end + 8], re.I)
+    if not m or re.search(r"\b(?:JR|SR|II|III|IV)\b", e.text, re.I):
+        return e
+    end = e.end + m.end()
+    return Entity(e.start, end, e.label, geo.text[e.start:end], e.agreement, e.line, e.exact, e.shared)
 
 
 def _cut_at_label(e: Entity, after: str) -> Entity:
@@ -380,6 +393,13 @@ def _split_disposition(desc: Entity) -> tuple[Entity, Entity | None]:
             return (Entity(desc.start, cut, "OFFENSE", desc.text[:m.start()], desc.agreement, desc.line),
                     Entity(desc.start + m.start(1), desc.end, "DISPOSITION", m.group(1), desc.agreement, desc.line))
     return desc, None
+
+
+def _distinctive(text: str) -> bool:
+    """A number whose shape alone names its kind: a docket's case type (`9403CR000444`), a DOC
+    commitment's letter (`W12345`), a state identification number (`MA12345678`)."""
+    t = text.strip().upper()
+    return bool(re.search(r"\dCR|CR\d", t) or re.match(r"(?:[WFMC]-?|MA)\d", t))
 
 
 def _custody_number(e: Entity, page: PageContext) -> str | None:

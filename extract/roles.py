@@ -63,6 +63,16 @@ def id_kind(e: Entity, ents: list[Entity], region: Region, geo: PageGeometry) ->
     return kind or column_kind(e, region, geo)
 
 
+_NUMBER_LABEL = re.compile(r"[A-Z]{2,}\.?\s*(?:NO\b\.?|#|NUMBER|NUM\b\.?)\s*[:.]?\s*$")
+
+
+def foreign_label(e: Entity, ents: list[Entity], geo: PageGeometry) -> bool:
+    """A number printed right after a label that names a number of a kind we do not know
+    (`WARRANT NO. 78-9512`, `Wnt # 00-6913`): whatever kind its shape suggests is a guess."""
+    ctx = context_before(e, ents, geo).upper()[-30:]
+    return bool(_NUMBER_LABEL.search(ctx)) and _id_kind(ctx) is None
+
+
 def _cell_above(e: Entity, geo: PageGeometry) -> str:
     """The words on the line above that sit over a value (a stacked label of one or a few words)."""
     x0, x1 = geo.column(e.start, e.end)

@@ -39,7 +39,8 @@ def _is_item(labels: set[str]) -> bool:
     return ("DOCKET" in labels and len(labels & {"DATE", "COURT", "OFFENSE", "STATUTE", "DISPOSITION"}) >= 1) \
         or ("DATE" in labels and bool(labels & {"COURT", "FACILITY"})) \
         or ("PERSON" in labels and bool(labels & {"OFFENSE", "STATUTE", "DOCKET"})) \
-        or ("PERSON" in labels and "DATE" in labels and bool(labels & {"FACILITY", "COURT", "DOB"}))
+        or ("PERSON" in labels and "DATE" in labels and bool(labels & {"FACILITY", "COURT", "DOB"})) \
+        or ("STATUTE" in labels and "DATE" in labels and bool(labels & {"OFFENSE", "DISPOSITION"}))
 
 
 def _list_items(by_line: dict[int, list[Entity]]) -> list[int]:
@@ -104,6 +105,8 @@ def segment(entities: list[Entity], geo: PageGeometry) -> list[Region]:
     for e in entities:
         by_line.setdefault(e.line, []).append(e)
     items = _list_items(by_line)
+    while items and not re.search(r"\d", geo.line_text(items[0])):
+        items = items[1:]   # a row of column titles the NER read values in (`COMMITTED BY`) is the list's header
     keys = {_key(by_line[i]) for i in items}
     is_list = len(items) >= 2 and len(keys) >= len(items) * 0.8
     # Items several lines apart are blocks (a rap sheet's arrests, a CORI's cases) whose lines that
@@ -138,8 +141,14 @@ def _anchor_key(ents: list[Entity], geo: PageGeometry, line: int) -> str | None:
     prev_end = max((e.end for e in ents if e.end <= first.start), default=geo.line_starts[line])
     words = [w for w in re.findall(r"[A-Za-z]+", geo.text[prev_end:first.start].upper()) if w not in _PROSE]
     # The label is the word next to the value (`MSP - CONCORD  DOA <date>`, `ARRESTED ON <date>`);
-    # prose words are not labels.
+    # prose words are not labels. A bare `DT` or `NO.` takes the word before it: `ARR. DT` and
+    # `DISP DT` open different lines of one block.
+    if len(words) >= 2 and words[-1] in _GENERIC:
+        return " ".join(words[-2:])
     return words[-1] if words else None
+
+
+_GENERIC = {"DT", "DATE", "NO", "NUM", "NUMBER"}
 
 
 _PROSE = {"ON", "OF", "THE", "AND", "AT", "IN", "TO", "BY", "FROM", "DATED", "WAS", "IS", "FOR"}
@@ -166,7 +175,7 @@ def _blocks(by_line: dict[int, list[Entity]], geo: PageGeometry) -> list[tuple[i
             continue
         starts = [j for j, kk in keyed.items() if kk == k or len(k) >= 4 and fuzz.ratio(kk, k) >= 75]  # `DATC` is `DATE`
         # A block whose opening value OCR could not read still has its label.
-        label = re.compile(rf"\b{re.escape(k)}\b\s*[:.;#-]?\s*\S", re.I)
+        label = re.compile(r"\b" + r"\W*".join(map(re.escape, k.split())) + r"\b\s*[:.;#-]?\s*\S", re.I)
         keyed_starts = set(starts)
         starts = sorted(keyed_starts | {j for j in range(starts[0], len(geo.line_starts))
                                         if label.search(geo.line_text(j))

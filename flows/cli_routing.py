@@ -98,6 +98,8 @@ def eval_routing(
     summary["audit_estimate"] = report["audit"]["estimate"]
     summary["audit_interval"] = report["audit"]["interval"]
     summary["audit_coverage"] = report["audit"]["simulated"].get("coverage")
+    summary["perfect_share"] = report["ceiling"]["perfect_share"]
+    summary["oracle_auto_rate"] = report["ceiling"]["oracle_auto_rate"]
     summary["met"] = (report["auto_error"] or 0.0) <= report["target"] and report["auto_accept_rate"] >= 0.8
     if images:
         summary["images"] = {k: report["images"][k] for k in ("records", "auto_rate", "auto_error")}
@@ -118,7 +120,10 @@ def _print_routing(r: dict, what: str) -> None:
                          ("audit estimate (95 % interval)", f"{_pct(a['estimate'], 3)} [{_pct(a['interval'][0], 3)}, "
                                                             f"{_pct(a['interval'][1], 3)}] from {a['records']} records"),
                          ("true error, auto + audit", _pct(a["truth"], 3)),
-                         ("audit interval holds the truth (simulated seeds)", str(a["simulated"].get("coverage")))):
+                         ("audit interval holds the truth (simulated seeds)", str(a["simulated"].get("coverage"))),
+                         ("records with every value right", _pct(r["ceiling"]["perfect_share"], 1)),
+                         ("an oracle could auto-accept, at the target", _pct(r["ceiling"]["oracle_auto_rate"], 1)),
+                         ("weakest confidence sorts right records first (AUC)", str(r["ceiling"]["weakest_confidence_auc"]))):
         head.add_row(label, value)
     console.print(head)
     kinds = Table(title="Per kind")

@@ -17,7 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from scipy.stats import beta
+import numpy as np
+from scipy.stats import beta, rankdata
 
 from extract.corpus import generate
 from extract.pipeline import Extractor
@@ -63,6 +64,29 @@ def _audit_simulation(eligible: Sequence[Judged], rate: float, truth: float | No
     return {"seeds": AUDIT_SEEDS, "records_per_draw": round(sum(drawn) / AUDIT_SEEDS, 1),
             "mean_abs_error": round(sum(misses) / len(misses), 5) if misses else None,
             "empty_draws": AUDIT_SEEDS - len(misses), "coverage": round(covered / len(misses), 3) if misses else None}
+
+
+def ceiling(judged: Sequence[Judged], target: float) -> dict:
+    """What any routing could do with these records: the share whose every value is right, and the
+    most records an oracle that knows each record's errors could auto-accept under `target`
+    (cleanest first). How well the records' weakest confidence sorts them: the AUC of it for
+    "every value right" (0.5: no better than chance)."""
+    n = len(judged)
+    if not n:
+        return {"perfect_share": None, "oracle_auto_rate": None, "weakest_confidence_auc": None}
+    bad = np.array([sum(not o.correct for o in j.outcomes) for j in judged], dtype=float)
+    vals = np.array([len(j.outcomes) for j in judged], dtype=float)
+    order = np.lexsort((-vals, bad / np.maximum(vals, 1)))
+    ok = np.cumsum(bad[order]) <= target * np.cumsum(vals[order])
+    oracle = int(np.nonzero(ok)[0].max()) + 1 if ok.any() else 0
+    perfect = bad == 0
+    weakest = np.array([min((o.confidence for o in j.outcomes), default=0.0) for j in judged])
+    auc = None
+    if 0 < perfect.sum() < n:   # Mann-Whitney U over average ranks
+        ranks = rankdata(weakest)
+        auc = float((ranks[perfect].sum() - perfect.sum() * (perfect.sum() + 1) / 2) / (perfect.sum() * (~perfect).sum()))
+    return {"perfect_share": round(float(perfect.mean()), 4), "oracle_auto_rate": round(oracle / n, 4),
+            "weakest_confidence_auc": round(auc, 4) if auc is not None else None}
 
 
 def _reason_key(reason: str) -> str:
@@ -113,6 +137,7 @@ def evaluate(judged: Sequence[Judged], policy: RoutingPolicy) -> dict:
                   "simulated": _audit_simulation(eligible, policy.audit_rate, truth_eligible)},
         "per_kind": dict(sorted(per_kind.items())),
         "reasons": dict(reasons.most_common()),
+        "ceiling": ceiling(judged, policy.error_target),
     }
 
 

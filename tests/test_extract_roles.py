@@ -163,3 +163,102 @@ def test_two_digit_year_takes_the_pages_century():
     assert normalize_date("8-19-00", era=2000).value == "2000-08-19"
     assert normalize_date("5/26/56", era=1956).value == "1956-05-26"
     assert normalize_date("3/5/24", era=2000).value == "1924-03-05"  # not a decade past the page's year
+
+
+def test_a_two_digit_birth_year_with_no_date_beside_it_is_a_grown_persons():
+    # A damaged header left the record no date: `DOB 02/08/24` is not a two-year-old today.
+    assert normalize_date("02/08/24", role="dob").value == "1924-02-08"
+    r = normalize_date("10/10/05", role="dob")   # 21 or 121 today: the living age, less certain
+    assert (r.value, r.certainty < 0.9) == ("2005-10-10", True)
+
+
+@pytest.mark.parametrize("label, role", [
+    ("WAS DISCHARGED UPON COMPLETION OF SENTENCE ON", "release_date"),
+    ("WAS DISCHARGED BY REASON OF THE EXPIRATION OF SENTENCE ON", "release_date"),
+    ("EXP. OF SENT.", "release_date"),
+    ("SENTENCED ON", "sentence_date"),
+    ("DATE OF SENTENCE", "sentence_date"),
+])
+def test_a_sentence_that_ran_out_dates_a_release(label, role):
+    from extract.normalize.events import date_role
+    assert date_role(label) == role
+
+
+WARRANT = """COMMONWEALTH OF MASSACHUSETTS
+PAROLE BOARD - WARRANT UNIT
+WARRANT NO. 78-9512                         DATE OF ISSUE: 2.3.78
+TO ANY OFFICER AUTHORIZED TO SERVE CRIMINAL PROCESS:
+WHEREAS STEPHEN JOSEPH, NO. W33923, WAS RELEASED ON PAROLE FROM
+MCI CEDAR JCT. ON 6.18.77 AND HAS VIOLATED THE CONDITIONS OF HIS PAROLE,
+DOCKET NO. 7602CR001234
+"""
+
+
+def test_a_number_labelled_as_something_else_is_no_identifier(ex):
+    (rec,) = _records(ex, WARRANT)
+    # The warrant's own number is neither a docket nor a booking number; the labelled docket is.
+    assert rec.fields["docket"].value == "7602CR001234"
+    assert "booking_no" not in rec.fields
+    assert rec.fields["commitment_no"].value == "W33923"
+
+
+BLOTTER = """LYNN POLICE DEPARTMENT
+PRISONER LOG   JAN 21 1955
+2129  55-789-AR  MELENDEZ, SAMUEL F. JR., AGE 43  74 DORCHESTER AVE  A&B  OFC. O'BRIEN
+2130  55-790-AR  VANESSA KENNEDY  AGE 55  99 SUMMER ST  LARCENY FROM PERSON  PTL. ADEYEMI
+O.I.C. GUERDA NOWAK
+"""
+
+
+def test_a_suffix_after_the_initial_and_the_officer_in_charge(ex):
+    recs = _records(ex, BLOTTER)
+    assert [r.fields["name"].value for r in recs] == ["MELENDEZ JR, SAMUEL F", "KENNEDY, VANESSA"]
+
+
+INDEX_CARD = """SANTIAGO, PATRICK                            BERKSHIRE SUPERIOR COURT
+B. 07-FEB-30  451 BLUE HILL AVE LEE
+6132CR001408 266/37 LARCENY BY CHECK UNDER $250  DISMISSED  1-20-61
+69629  268/24 POLICE OFFICER FAIL ASSIST  FILED 4-11-61
+"""
+
+
+def test_case_lines_are_records_of_their_own_with_or_without_a_docket_the_ner_knows(ex):
+    recs = _records(ex, INDEX_CARD)
+    assert len(recs) == 2
+    assert [[c["statute"].value for c in r.charges] for r in recs] == [["266/37"], ["268/24"]]
+    assert {r.fields["name"].value for r in recs} == {"SANTIAGO, PATRICK"}
+
+
+PROBATION_BLOCKS = """BOARD OF PROBATION RECORD
+NAME (LAST, FIRST, MI) - CORMIER, DENNIS
+BIRTHDATE - JAN. 19, 1914
+===================================================
+1) ARR. DT - AUG. 1, 1953  TRIAL COURT - ATTLEBORO DIST. CT.   CASE NO. - 53-99131
+   CHARGE DESCRIPTION - ESCAPE FROM PENAL INSTITUTION PERMIT  M.G.L. c. 268 § 19
+    DISPOSITION - FILED W/ CONSENT          DISP DT - JAN. 16, 1954
+
+2) ARR. DT - OCT. 18, 1953     TRIAL COURT - TAUNTON DISTRICT CT.   CASE NO. - 53-33616
+    CHARGE DESCRIPTION - UNLICENSED OPERATION OF MV  M.G.L. c. 90 § 10
+    DISPOSITION - NOT GUILTY                DISP DT -  JUN. 18, 1954
+"""
+
+
+def test_arr_dt_and_disp_dt_lines_are_one_case_block(ex):
+    recs = _records(ex, PROBATION_BLOCKS)
+    assert [(r.fields["docket"].value, r.fields["arraignment_date"].value, r.fields["disposition_date"].value)
+            for r in recs] == [("53-99131", "1953-08-01", "1954-01-16"), ("53-33616", "1953-10-18", "1954-06-18")]
+
+
+JAIL_TITLES = """COUNTY JAIL AT FRANKLIN
+COMMITMENT REGISTER   JUNE 1977
+#       NAME OF PRISONER          REC'D      OFFENSE                       COMMITTED BY    TERM                        REL.
+42085   CHAN, NORMAND G.          06/27/77   A&B                           MONTAGUE DC     COMMITTED 12 MOS. H.O.C.
+42089   WONG, DESHAWN S.          06/09/77   POLLUTANT CONTROL DEVICE REMOVE 2ND OFF.  FRAN SUP  6 TO 7 YEARS STATE PRISON
+"""
+
+
+def test_a_title_row_with_words_the_ner_took_for_values_heads_the_list(ex):
+    recs = _records(ex, JAIL_TITLES)
+    # Under `#`, not under the page's title `COMMITMENT REGISTER`: a jail's own (booking) numbers.
+    assert [r.fields["booking_no"].value for r in recs] == ["42085", "42089"]
+    assert not any("commitment_no" in r.fields for r in recs)

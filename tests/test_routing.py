@@ -291,7 +291,8 @@ def test_eval_routing_end_to_end(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert set(summary) >= {"records", "auto_rate", "review_rate", "audit_rate", "auto_accept_rate", "auto_error",
-                            "eligible_error", "audit_estimate", "audit_interval", "audit_coverage", "target", "met"}
+                            "eligible_error", "audit_estimate", "audit_interval", "audit_coverage", "target", "met",
+                            "perfect_share", "oracle_auto_rate"}
     assert summary["records"] == len(recs)
     assert summary["auto_rate"] + summary["review_rate"] + summary["audit_rate"] == pytest.approx(1.0, abs=1e-3)
     assert summary["auto_accept_rate"] == pytest.approx(cal.auto_rate, abs=1e-3)
@@ -304,3 +305,23 @@ def test_eval_routing_end_to_end(tmp_path, monkeypatch):
     assert sum(k["auto_values"] for k in report["per_kind"].values()) == report["auto_values"]
     assert report["reasons"] and not any(re.search(r"charges\.\d", r) for r in report["reasons"])
     assert 0.8 <= report["audit"]["simulated"]["coverage"] <= 1.0
+    assert summary["auto_accept_rate"] <= summary["oracle_auto_rate"] + 1e-9   # no routing beats the oracle
+
+
+def test_routing_ceiling_known_answer():
+    from flows.routing_eval import ceiling
+    from review.truth import FieldOutcome, Judged
+
+    def judged(confs_right: list[tuple[float, bool]]) -> Judged:
+        outs = tuple(FieldOutcome(f"fields.f{i}", "name", c, ok) for i, (c, ok) in enumerate(confs_right))
+        return Judged({}, outs, True, True, 0, "x")
+
+    # 8 clean records of 10 values, 2 with one wrong value of 10: the oracle takes the 8 clean ones
+    # and can add one flawed (1 wrong of 90 values = 1.1 %) only with a target that allows it.
+    recs = [judged([(0.9, True)] * 10) for _ in range(8)] + [judged([(0.99, False)] + [(0.99, True)] * 9)] * 2
+    c = ceiling(recs, 0.005)
+    assert (c["perfect_share"], c["oracle_auto_rate"]) == (0.8, 0.8)
+    assert ceiling(recs, 0.015)["oracle_auto_rate"] == 0.9
+    # The flawed records carry the highest weakest confidence: the score sorts them first (AUC 0).
+    assert c["weakest_confidence_auc"] == 0.0
+    assert ceiling([judged([(0.9, True)])], 0.005)["weakest_confidence_auc"] is None

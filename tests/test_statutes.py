@@ -73,6 +73,7 @@ def test_citation_forms(text: str, canonical: str) -> None:
     "NOT LESS THAN 3 NOR MORE THAN 5 YRS", "15-20 YEARS", "3-5", "12/25", "C 5 12", "BOX 265 S",
     "OPERATE 12:30-5 AM", "SID 123456", "ROOM C 12", "O'BRIEN, JOHN P.", "COIL 12",
     "265 15A", "90 24", "GLOVER 265 15", "MGL 90 24 MONTHS", "GL 12/25/84", "OGL 265 15", "GL 300 15",
+    "AMHERST D.C.    5/28/69", "c. 5/28/1969",
 ])
 def test_not_citations(text: str) -> None:
     assert find_citations(text) == []

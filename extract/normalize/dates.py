@@ -2,8 +2,9 @@
 
 Numeric forms are read month first (US); a four-digit first group is year-month-day. Two-digit
 years take their century from context (see `_century`): a DOB makes the person 10-100 years old
-at `before`; an event date falls after `after` (the DOB) and not after `before` (default today).
-With no deciding context the 1900s win, since the archive is mostly 1950-1999.
+at `before` (10-125 today when the record gives no date); an event date falls after `after` (the
+DOB) and not after `before` (default today). With no deciding context the 1900s win, since the
+archive is mostly 1950-1999.
 """
 
 from __future__ import annotations
@@ -255,11 +256,16 @@ def _century(yy: int, m: int, d: int, role, before, after) -> tuple[int, float, 
     cands = [(y, x) for y, x in cands if x is not None]  # Feb 29 exists in one century only
     if role == "dob":
         ref = before or today
-        fits = [y for y, x in cands if 10 <= _age(x, ref) <= 100]
+        # Without the record's own date, today is the reference: someone on a record decades old
+        # may be well over 100 now, and no one on it is a small child today.
+        oldest = 100 if before else 125
+        fits = [y for y, x in cands if 10 <= _age(x, ref) <= oldest]
         if len(fits) == 1:
             return fits[0], (1.0 if before else 0.9), ""
-        past = [y for y, x in cands if x <= ref]
-        return (max(past) if past else cands[0][0]), 0.6, "age outside 10-100"
+        if fits:   # 21 or 121 today: the living age wins
+            return next(y for y, x in cands if _age(x, ref) <= 100), 0.8, "century ambiguous"
+        past = [(max(10 - _age(x, ref), _age(x, ref) - oldest), y) for y, x in cands if x <= ref]
+        return (min(past)[1] if past else cands[0][0]), 0.6, "implausible age"
     upper = before or today
     fits = [y for y, x in cands if x <= upper and (after is None or x > after)]
     if len(fits) == 1:

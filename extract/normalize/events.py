@@ -78,7 +78,11 @@ _ROLE_FORMS = MappingProxyType({
     "release_date": ["RELEASED", "REL", "DATE RELEASED", "DISCHARGED", "DISCH",
                      "RELEASE DATE", "DATE OF RELEASE", "DISCHARGE DATE", "PAROLED",
                      "DATE PAROLED", "RELEASE", "DISCHARGE", "ON PAROLE FROM", "AT LIBERTY",
-                     "DATE OF PAROLE", "PAROLE DATE", "PAROLE EFFECTIVE"],
+                     "DATE OF PAROLE", "PAROLE DATE", "PAROLE EFFECTIVE",
+                     # A sentence that ran out is a discharge, not a sentencing (`EXP. OF SENT.`).
+                     "EXPIRATION OF SENTENCE", "EXPIRATION OF SENT", "EXP OF SENTENCE", "EXP OF SENT",
+                     "SENTENCE EXPIRED", "EOS", "COMPLETION OF SENTENCE", "SENTENCE COMPLETED",
+                     "SENTENCE SERVED"],
     "hearing_date": ["HEARING", "HEARING DATE", "DATE OF HEARING", "HEARD", "HRG", "HRG DATE"],
     "booking_date": ["BOOKED", "BOOKING DATE", "DATE BOOKED", "BOOKING", "BKD"],
     "dob": ["DOB", "D O B", "DATE OF BIRTH", "BORN", "BIRTH DATE", "BIRTHDATE", "BD", "BIRTH",

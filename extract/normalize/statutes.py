@@ -235,10 +235,16 @@ def find_citations(text: str, known: Callable[[str], bool] | None = None) -> lis
                 continue
             cit = _from_match(m, text, known)
             # A real digit somewhere: lookalikes alone spell words (`DECISION` is not c.1 §10N).
-            if cit is not None and any(ch.isdigit() for ch in text[cit.start:cit.end]):
+            if cit is not None and any(ch.isdigit() for ch in text[cit.start:cit.end]) and not _date_like(text, cit):
                 found.append(cit)
                 found.extend(_continuations(text, cit))
     return sorted(found, key=lambda c: c.start)
+
+
+def _date_like(text: str, cit: Citation) -> bool:
+    """`D.C. 5/28/69`: a month and day with a year after them are a date, not c. 5 § 28."""
+    return "/" in text[cit.start:cit.end] and bool(re.match(r"/(?:\d{2}|\d{4})(?!\d)", text[cit.end:])) and cit.chapter.isdigit() \
+        and cit.section.isdigit() and 1 <= int(cit.chapter) <= 12 and 1 <= int(cit.section) <= 31
 
 
 def _continuations(text: str, first: Citation) -> list[Citation]:
