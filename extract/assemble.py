@@ -159,9 +159,9 @@ class Assembler:
                 continue  # a label the NER took for a name (`NAME OF PAROLEE`)
             r = normalize_name(e.text)
             if r.ok:
-                cands.append((e.agreement != "both", len(cands), e, r))
+                cands.append((e.shared, e.agreement != "both", len(cands), e, r))  # an item's own name first
         if cands:
-            _, _, e, r = min(cands)
+            *_, e, r = min(cands, key=lambda c: c[:3])
             fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True, plausible=name_plausibility(r.value))
 
     def _facility(self, region: Region, ents: list[Entity], geo: PageGeometry, fields: dict, event: str) -> None:
@@ -236,6 +236,12 @@ class Assembler:
         if region.kind != "item" and (len(untyped) > 1 or any(k.endswith("_date") for k in fields)):
             return  # docket entries and the like: no one date is the record's
         dob = dt.date.fromisoformat(fields["dob"].value) if "dob" in fields else None
+        if role == "admission_date" and region.kind == "item":
+            # A register row's bare dates: whatever their order, the person came in before going out.
+            own = [e for e in untyped if region.first_line <= e.line <= region.last_line]
+            when = {id(e): _iso(normalize_date(e.text, era=page.era)) for e in own}
+            if len(own) >= 2 and all(when.values()):
+                untyped = sorted(own, key=lambda e: when[id(e)]) + [e for e in untyped if e not in own]
         for k, e in enumerate(untyped):  # the first that reads as a date (the NER sometimes takes a number for one)
             r = normalize_date(e.text, after=dob, role=role, era=page.era)
             if r.ok:
@@ -269,7 +275,10 @@ class Assembler:
 
     def _charge(self, g: dict[str, Entity], geo: PageGeometry, year: int | None) -> dict[str, Value]:
         out: dict[str, Value] = {}
-        desc_ent, stat_ent = g.get("OFFENSE"), g.get("STATUTE")
+        desc_ent, stat_ent, dispo_ent = g.get("OFFENSE"), g.get("STATUTE"), g.get("DISPOSITION")
+        if desc_ent is not None and dispo_ent is None:
+            # Before the offence is looked up: `A&B / DISMISSED` names an A&B, not an assault.
+            desc_ent, dispo_ent = _split_disposition(desc_ent)
         cite = parse_citation(stat_ent.text, known=self.table.has_statute) if stat_ent else None
         offence, score = None, 0.0
         if cite is not None:
@@ -282,9 +291,6 @@ class Assembler:
             matches = self.table.match_description(desc_ent.text, year=year)
             if matches:
                 offence, score = matches[0]
-        dispo_ent = g.get("DISPOSITION")
-        if desc_ent is not None and dispo_ent is None:
-            desc_ent, dispo_ent = _split_disposition(desc_ent)
         if desc_ent is not None:
             value = offence.description if offence is not None and score >= 0.6 else desc_ent.text.upper()
             out["description"] = _value(desc_ent, geo, value, "offense", score, offence is not None)

@@ -22,7 +22,7 @@ _CUES: list[tuple[re.Pattern, str]] = [(re.compile(p), t) for p, t in [
     (r"TRANSFER", "transfer"),
     (r"DISCHARGE|RELEASE CERTIFICATE|CERTIFICATE OF RELEASE|NOTICE OF RELEASE|RELEASED ON|\bPAROLED\b", "release"),
     (r"MITTIMUS|ORDER OF COMMITMENT", "sentencing"),  # a court's order committing a sentenced person
-    (r"(?<!COURT OF )COMMITMENT(?!\s*(?:NO\b|NUMBER|#))|COMMITTED|ADMISSION|ADMITTED|RECEIVED AT|RECEIVING (?:LOG|BOOK|RECORD)|\bREGISTER\b", "admission"),
+    (r"(?<!COURT OF )COMMITMENT(?!\s*(?:NO\b|NUMBER|#))|COMMITTED(?!\s*(?:FROM|BY)\b)|ADMISSION|ADMITTED|RECEIVED AT|RECEIVING (?:LOG|BOOK|RECORD)|\bREGISTER\b", "admission"),
     (r"BOOKING|\bINTAKE\b", "booking"),
     (r"ARRAIGNMENT|\bCOMPLAINT\b|LOCK-?UP LIST", "arraignment"),
     (r"ARREST|FINGERPRINT|IDENTIFICATION SECTION|PRISONER LOG|BLOTTER|\bP\.D\.|POLICE DEP|RAP SHEET", "arrest"),
@@ -74,6 +74,9 @@ def event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[di
 
 def _event_type(region: Region, geo: PageGeometry, fields: dict, charges: list[dict], page_upper: str) -> str:
     head = page_upper[:300]  # the title of the form says what kind of record it is
+    if region.kind == "item" and region.header_line is not None:
+        # A list's title is above its items: the first item's `COMMITTED` is its sentence's word.
+        head = head[:geo.line_starts[region.header_line + 1]]
     if region.kind == "item":
         # The item's own words, its values blanked: `COMMITTED 1 YEAR HOC` is a sentence, not a cue.
         text = masked(geo.line_starts[region.first_line], geo.line_starts[region.last_line] + len(geo.line_text(region.last_line)),

@@ -115,6 +115,9 @@ def segment(entities: list[Entity], geo: PageGeometry) -> list[Region]:
     if is_list and len(blocks) < len(items):
         first = items[0]
         shared = _mark_shared([e for e in entities if e.line < first and e.label in SHARED])
+        if 2 * sum(any(e.label == "PERSON" for e in by_line[i]) for i in items) >= len(items):
+            # A list of people (a blotter, a register): a name above it is no item's, nor is its birth date.
+            shared = [e for e in shared if e.label not in ("PERSON", "DOB")]
         ends = [items[k + 1] - 1 for k in range(len(items) - 1)] + [_tail_end(by_line, items[-1], n_lines)]
         return [Region(i, end, [e for e in entities if i <= e.line <= end], shared, "item", first - 1 if first else None)
                 for i, end in zip(items, ends)]

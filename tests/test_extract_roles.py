@@ -262,3 +262,59 @@ def test_a_title_row_with_words_the_ner_took_for_values_heads_the_list(ex):
     # Under `#`, not under the page's title `COMMITMENT REGISTER`: a jail's own (booking) numbers.
     assert [r.fields["booking_no"].value for r in recs] == ["42085", "42089"]
     assert not any("commitment_no" in r.fields for r in recs)
+
+
+INDEX_CARD_SENTENCED = """SANTIAGO, PATRICK                            BERKSHIRE SUPERIOR COURT
+B. 07-FEB-30  451 BLUE HILL AVE LEE
+6807CR008280  265/13A A&B - GLTY, 18 MONTHS H/C COMMITTED  1/19/68
+7912CR009554 267-7 FORGERY OF COMMONWEALTH NOTE / FILED 8.13.79
+"""
+
+
+def test_the_first_items_sentence_is_no_title_for_the_list(ex):
+    # `COMMITTED` in the first case line's sentence made every line of the card an admission.
+    recs = _records(ex, INDEX_CARD_SENTENCED)
+    assert [(r.event_type, r.fields["disposition_date"].value) for r in recs] == \
+        [("disposition", "1968-01-19"), ("disposition", "1979-08-13")]
+
+
+def test_an_offence_run_into_its_finding_is_looked_up_without_it(ex):
+    (rec,) = _records(ex, "8726CR009430  265/13A A&B / GUILTY  DISP 7/18/1987\n")
+    (charge,) = rec.charges
+    assert (charge["offense_code"].value, charge["description"].value, charge["disposition"].value) == \
+        ("265/13A/B", "A&B", "guilty")
+
+
+REGISTER_OUT_FIRST = """Dukes Jail
+Record of Commitments   For AUGUST 1957
+7/21/58    8/5/57     44555   Williams, Michael         Nightwalker Common            H.O.C. 3 Mos                Edgartown Dist Ct
+6/23/59    8/10/57    44556   Evans, Amina              A&B                           Committed 9 Mo H.O.C        Edgartown Dist Ct
+"""
+
+
+def test_a_register_rows_bare_dates_come_in_before_they_go_out(ex):
+    recs = _records(ex, REGISTER_OUT_FIRST)
+    assert [(r.fields["admission_date"].value, r.fields["release_date"].value) for r in recs] == \
+        [("1957-08-05", "1958-07-21"), ("1957-08-10", "1959-06-23")]
+
+
+BLOTTER_FIRST_ROW_IN_HEADER = """Charlestown P.D.
+Arrest Log   25-AUG-93
+1410  Johnson, Carmine, 7/4/1935  156 Acushnet Ave  Nightwalker Common  PTL. PACHECO
+2010  93-950-AR  Lopes, Edward G, AGE 57  401 Broadway  Phencyclidine Possess to Distrib Subsq  PTL. ADEYEMI
+2203  93-745-AR  Fitzgerald Lucien P, 4/21/1961  373 School St  Dog Collar Remove  SGT. CHHAY
+2344  93-898-AR  Santiago Elizabeth, 11/23/1960  168 Blue Hill Ave  Larceny by Check Under $250  OFC. PHAM
+0220  93-550-AR  Ernest S. Greco, AGE 59  204 Essex St  A&B with Dangerous Weapon +65  PTL. OKAFOR
+0106  Bell Raymond E, AGE 22  290 Summer St  Enter Dwelling at Night for Felony  OFC. MORIARTY
+2053  93-275-AR  Joseph, Domenic T., DOB 3/28/1937  22 Summer St  A&B  OFC. THOMAS
+1958  93-306-AR  Campbell Wilfredo, AGE 21  407 School St  Dog Officer Violation  OFC. O'CONNOR
+0338  93-912-AR  Tran Joao W, AGE 36  349 Elm St  Assault W/Dangerous Weapon +65  SGT. GIANNOPOULOS
+SHIFT: Cook, V.
+"""
+
+
+def test_a_list_of_people_lends_no_item_the_name_above_it(ex):
+    recs = _records(ex, BLOTTER_FIRST_ROW_IN_HEADER)
+    names = [r.fields["name"].value for r in recs if "name" in r.fields]
+    assert {"LOPES, EDWARD G", "FITZGERALD, LUCIEN P", "GRECO, ERNEST S", "TRAN, JOAO W"} <= set(names)
+    assert names.count("JOHNSON, CARMINE") <= 1   # not lent to items whose own name the NER missed
