@@ -161,7 +161,7 @@ class Assembler:
             if r.ok:
                 cands.append((e.shared, e.agreement != "both", len(cands), e, r))  # an item's own name first
         if cands:
-            *_, e, r = min(cands, key=lambda c: c[:3])
+            *_, e, r = min(cands)  # the order index is unique: entities are never compared
             fields["name"] = _value(e, geo, r.value, "identity", r.certainty, True, plausible=name_plausibility(r.value))
 
     def _facility(self, region: Region, ents: list[Entity], geo: PageGeometry, fields: dict, event: str) -> None:
@@ -239,9 +239,9 @@ class Assembler:
         if role == "admission_date" and region.kind == "item":
             # A register row's bare dates: whatever their order, the person came in before going out.
             own = [e for e in untyped if region.first_line <= e.line <= region.last_line]
-            when = {id(e): _iso(normalize_date(e.text, era=page.era)) for e in own}
-            if len(own) >= 2 and all(when.values()):
-                untyped = sorted(own, key=lambda e: when[id(e)]) + [e for e in untyped if e not in own]
+            dated = [(_iso(normalize_date(e.text, era=page.era)), e) for e in own]
+            if len(own) >= 2 and all(d for d, _ in dated):
+                untyped = [e for _, e in sorted(dated, key=lambda x: x[0])] + [e for e in untyped if e not in own]
         for k, e in enumerate(untyped):  # the first that reads as a date (the NER sometimes takes a number for one)
             r = normalize_date(e.text, after=dob, role=role, era=page.era)
             if r.ok:

@@ -29,7 +29,7 @@ def review_calibrate(
     count: Annotated[int, typer.Option(help="generated tune documents, when audited outcomes are too few")] = 2000,
     seed: int = 7,
     outcomes: Annotated[Optional[Path], typer.Option(help="reviewers' outcomes (default: <home>/review/outcomes.jsonl)")] = None,
-    bags: Annotated[int, typer.Option(help="bootstrap resamples whose median thresholds are taken (0: one search on all the records)")] = 31,
+    bags: Annotated[int, typer.Option(min=0, help="bootstrap resamples whose median thresholds are taken (0: one search on all the records)")] = 31,
 ) -> None:
     """Choose per-kind confidence thresholds that keep the auto-accepted field error under the target."""
     from review.calibrate import audited_or_generated, choose_thresholds, to_policy
@@ -46,8 +46,6 @@ def review_calibrate(
             task = bar.add_task("calibrate", total=count)
             records, source, why = audited_or_generated(outcomes or settings.home / "review" / "outcomes.jsonl", base,
                                                    target, count, seed, lambda: bar.advance(task))
-        if bags < 0:
-            raise typer.BadParameter("--bags must be 0 or more")
         cal = choose_thresholds(records, target, source=source, bags=bags, seed=seed)
         policy = to_policy(cal, base)
         save_policy(policy, out, "Routing policy written by `crosstrack review calibrate` (thresholds per field kind;\n"

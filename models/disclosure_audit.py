@@ -137,11 +137,11 @@ def _system(values: np.ndarray, published: np.ndarray, targets: np.ndarray):
 
 
 class _Solver:
-    def __init__(self, a_eq, b_eq, n: int, upper: float):
+    def __init__(self, a_eq, b_eq, truth: np.ndarray, upper: float):
         self.a_eq = a_eq if a_eq.shape[0] else None
         self.b_eq = b_eq if a_eq.shape[0] else None
-        self.n, self.upper, self.calls = n, upper, 0
-        self.truth = np.zeros(n)
+        self.truth = truth  # the unknown cells' true values (the auditor knows them)
+        self.n, self.upper, self.calls = len(truth), upper, 0
 
     def point(self, c: np.ndarray) -> np.ndarray:
         """The minimizer of c·y over the published polytope (0 <= y <= upper)."""
@@ -342,23 +342,23 @@ def audit_family(values: np.ndarray, published: np.ndarray, suppressed: np.ndarr
     a_eq, b_eq, r_t, const, tpos, free_coords = _system(values, published, targets)
     n = len(free_coords)
     upper = float(values.max(initial=0)) + threshold + p + 1  # above any level a witness must reach
-    solver = _Solver(a_eq, b_eq, n, upper)
-    solver.truth = values[tuple(slice(0, m - 1) for m in values.shape)][tuple(free_coords.T)].astype(float)
+    truth = values[tuple(slice(0, m - 1) for m in values.shape)][tuple(free_coords.T)].astype(float)
+    solver = _Solver(a_eq, b_eq, truth, upper)
     x = values.ravel()[tpos].astype(float)
+    coords = [tuple(int(c) for c in np.unravel_index(t, values.shape)) for t in tpos]
     proven_up = proven_lo = None
     local_calls = 0
     if not exact:
-        coords_t = [tuple(int(v) for v in np.unravel_index(t, values.shape)) for t in tpos]
-        proven_up, proven_lo = box_proofs(values, published, coords_t, p)
+        proven_up, proven_lo = box_proofs(values, published, coords, p)
         rest = np.flatnonzero(~(proven_up & proven_lo))
         if rest.size:  # several boxes at once for the few left: still far cheaper than an LP
-            up2, lo2 = box_proofs(values, published, [coords_t[i] for i in rest], p, per_axis=10, greedy=True)
+            up2, lo2 = box_proofs(values, published, [coords[i] for i in rest], p, per_axis=10, greedy=True)
             proven_up[rest] |= up2
             proven_lo[rest] |= lo2
             rest = np.flatnonzero(~(proven_up & proven_lo))
             if rest.size:
                 support: list = []
-                box_proofs(values, published, [coords_t[i] for i in rest], p, per_axis=16, support=support)
+                box_proofs(values, published, [coords[i] for i in rest], p, per_axis=16, support=support)
                 local_calls = _local_witnesses(values, solver, a_eq, b_eq, r_t, const, free_coords,
                                                np.concatenate(support), x + p, np.maximum(0.0, x - p),
                                                proven_up, proven_lo, max_lps)
@@ -369,7 +369,6 @@ def audit_family(values: np.ndarray, published: np.ndarray, suppressed: np.ndarr
     primary = primary_any.ravel()[tpos]
     exposed = primary & ((hi_i < x + p) | (lo_i > np.maximum(0, x - p)))
     hi_i[unbounded] = -1
-    coords = [tuple(int(c) for c in np.unravel_index(t, values.shape)) for t in tpos]
     return coords, lo_i, hi_i, exposed, ex, n, solver.calls + local_calls
 
 
@@ -388,8 +387,7 @@ def _local_witnesses(values: np.ndarray, solver: _Solver, a_eq, b_eq: np.ndarray
     b_s = b_eq - a_eq[:, fixed] @ solver.truth[fixed]
     a_s = a_eq[:, keep].tocsr()
     rows = np.asarray(a_s.getnnz(axis=1)).ravel() > 0  # the others are sums of held cells: they hold
-    local = _Solver(a_s[rows], b_s[rows], int(keep.sum()), solver.upper)
-    local.truth = solver.truth[keep]
+    local = _Solver(a_s[rows], b_s[rows], solver.truth[keep], solver.upper)
     r_s = r_t[:, keep].tocsr()
     c_s = const + r_t[:, fixed] @ solver.truth[fixed]
     hi, lo, _ = _bounds(local, r_s, c_s, need_up, need_lo, False, max_lps, proven_up, proven_lo, witness_only=True)

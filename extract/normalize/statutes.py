@@ -243,8 +243,9 @@ def find_citations(text: str, known: Callable[[str], bool] | None = None) -> lis
 
 def _date_like(text: str, cit: Citation) -> bool:
     """`D.C. 5/28/69`: a month and day with a year after them are a date, not c. 5 § 28."""
-    return "/" in text[cit.start:cit.end] and bool(re.match(r"/(?:\d{2}|\d{4})(?!\d)", text[cit.end:])) and cit.chapter.isdigit() \
-        and cit.section.isdigit() and 1 <= int(cit.chapter) <= 12 and 1 <= int(cit.section) <= 31
+    if "/" not in text[cit.start:cit.end] or not re.match(r"/(?:\d{2}|\d{4})(?!\d)", text[cit.end:]):
+        return False
+    return cit.chapter.isdigit() and cit.section.isdigit() and 1 <= int(cit.chapter) <= 12 and 1 <= int(cit.section) <= 31
 
 
 def _continuations(text: str, first: Citation) -> list[Citation]:
